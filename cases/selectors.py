@@ -1,0 +1,53 @@
+"""Pages that show a whole stay or many stays: composed from each app's selectors in journey order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from patients import selectors as patient_selectors
+from patients.models import Stay
+
+
+def worklist(user) -> QuerySet[Stay]:
+    """The stays of the user's care teams, shaped for the worklist table (constant queries per page)."""
+    return (
+        patient_selectors.stays_visible_to(user)
+        .select_related("patient", "facility")
+        .order_by("-admission_date", "number")
+    )
+
+
+@dataclass
+class CaseOverview:
+    stay: Stay
+    today: object
+    day: int | None
+    age: int
+    team: list = field(default_factory=list)
+    consents: list = field(default_factory=list)
+    consent_status: dict = field(default_factory=dict)
+    contacts: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # (link, state) pairs
+
+
+def case_overview(stay: Stay, *, today=None) -> CaseOverview:
+    """Everything the case overview shows of a stay. Each later journey phase adds its selector call here."""
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    consents = list(patient_selectors.stay_consents(stay))
+    return CaseOverview(
+        stay=stay,
+        today=today,
+        day=stay.day(today),
+        age=stay.patient.age(today),
+        team=list(patient_selectors.stay_care_team(stay)),
+        consents=consents,
+        consent_status=patient_selectors.consent_status(consents, today),
+        contacts=list(patient_selectors.stay_contacts(stay)),
+        documents=list(patient_selectors.stay_documents(stay)),
+        links=[(link, link.state(now)) for link in patient_selectors.stay_links(stay)],
+    )

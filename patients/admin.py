@@ -1,0 +1,13 @@
+"""Facility settings for the admin role. Patients, stays and consents are not in the admin on purpose:
+they are reachable only through the care-team pages, which check object permissions and write the audit log."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from patients.models import Facility
+
+
+@admin.register(Facility)
+class FacilityAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "short_name", "ik_number", "city")
+    search_fields = ("name", "ik_number")

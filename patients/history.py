@@ -1,0 +1,59 @@
+"""The version history of a stay's clinical records (django-simple-history), newest first, with what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import chain
+
+from patients.models import CareTeamMembership, Consent, ExternalContact, Patient, Stay
+
+HISTORY_TYPE = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: object
+    record: str
+    kind: str
+    changes: list[tuple[str, object, object]]
+    snapshot: object
+
+
+def _entries(records, label: str) -> list[HistoryEntry]:
+    entries = []
+    records = list(records)
+    for record in records:
+        changes = []
+        previous = record.prev_record
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                field = record.instance_type._meta.get_field(change.field)
+                changes.append((str(field.verbose_name), change.old, change.new))
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                record=f"{label}: {record.instance}" if label else str(record.instance),
+                kind=HISTORY_TYPE.get(record.history_type, record.history_type),
+                changes=changes,
+                snapshot=record,
+            )
+        )
+    return entries
+
+
+def stay_history_entries(stay: Stay) -> list[HistoryEntry]:
+    """All versions of the stay, its patient, consents, contacts and care team. Earlier versions stay readable."""
+    related = [
+        (Stay.history.filter(id=stay.pk), str(Stay._meta.verbose_name)),
+        (Patient.history.filter(id=stay.patient_id), str(Patient._meta.verbose_name)),
+        (Consent.history.filter(stay_id=stay.pk), str(Consent._meta.verbose_name)),
+        (ExternalContact.history.filter(stay_id=stay.pk), str(ExternalContact._meta.verbose_name)),
+        (CareTeamMembership.history.filter(stay_id=stay.pk), str(CareTeamMembership._meta.verbose_name)),
+    ]
+    entries = list(
+        chain.from_iterable(_entries(qs.select_related("history_user").order_by("history_date"), label) for qs, label in related)
+    )
+    return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -1,0 +1,103 @@
+"""Personas and shared fixtures (STYLE.md 17): treating_psychologist, social_worker, other_team_clinician, manager,
+privacy_officer, admin_user, anonymous. ``stay`` is a stay on whose care team the treating psychologist and the
+social worker are; the other-team clinician works in the same facility but on another team."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from patients import services
+from patients.models import TeamFunction
+from staff.models import Profession, Role
+from tests.factories import FacilityFactory, PatientFactory, StayFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_off(settings):
+    """Tests run in the clinic's language unless they switch."""
+    settings.LANGUAGE_CODE = "de"
+
+
+@pytest.fixture
+def facility(db):
+    return FacilityFactory(name="Klinik am Kurpark", short_name="KaK", ik_number="260500001")
+
+
+@pytest.fixture
+def other_facility(db):
+    return FacilityFactory(name="Klinik am See", short_name="KaS", ik_number="260500002")
+
+
+@pytest.fixture
+def treating_psychologist(facility):
+    return UserFactory(
+        username="psych", first_name="Paula", last_name="Psych", profession=Profession.PSYCHOLOGIST, facilities=[facility]
+    )
+
+
+@pytest.fixture
+def social_worker(facility):
+    return UserFactory(
+        username="social", first_name="Sven", last_name="Sozial", profession=Profession.SOCIAL_WORKER, facilities=[facility]
+    )
+
+
+@pytest.fixture
+def other_team_clinician(facility):
+    return UserFactory(
+        username="other", first_name="Otto", last_name="Anders", profession=Profession.PHYSICIAN, facilities=[facility]
+    )
+
+
+@pytest.fixture
+def manager(facility):
+    return UserFactory(username="manager", role=Role.MANAGEMENT, profession=Profession.OTHER, facilities=[facility])
+
+
+@pytest.fixture
+def privacy_officer(facility):
+    return UserFactory(username="privacy", role=Role.PRIVACY_OFFICER, profession=Profession.OTHER, facilities=[facility])
+
+
+@pytest.fixture
+def admin_user(facility):
+    return UserFactory(
+        username="admin", role=Role.ADMIN, profession=Profession.OTHER, facilities=[facility], is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def make_stay(facility, treating_psychologist, social_worker):
+    """Factory for stays with a care team (psychologist as primary therapist, social worker) set up by services."""
+
+    def make(team=None, **kwargs):
+        kwargs.setdefault("patient", PatientFactory(facility=kwargs.get("facility", facility)))
+        stay = StayFactory(**kwargs)
+        members = (
+            team
+            if team is not None
+            else [(treating_psychologist, TeamFunction.PRIMARY_THERAPIST), (social_worker, TeamFunction.SOCIAL_WORKER)]
+        )
+        for user, function in members:
+            services.careteam_add(by=user, stay=stay, user=user, function=function)
+        return stay
+
+    return make
+
+
+@pytest.fixture
+def stay(make_stay):
+    return make_stay()
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return login

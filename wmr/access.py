@@ -1,0 +1,47 @@
+"""Access helpers shared by every app: role checks and the stay lookup that answers 404 outside the care team."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from wmr import audit
+
+
+def role_required(*roles: str):
+    """Only these roles; everyone else gets 404 (a 403 would confirm that the page exists for someone)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if request.user.role not in roles:
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def stay_view(action: str | None = "patients.stay.viewed"):
+    """Load ``stay_id`` from the URL for a care-team member (else 404), pass it as ``stay``, log the read."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, stay_id: int, *args, **kwargs):
+            from patients.selectors import stay_for_user
+
+            stay = stay_for_user(request.user, stay_id)
+            if stay is None:
+                raise Http404
+            if action and request.method == "GET":
+                audit.log(stay, action, user=request.user)
+            return view(request, stay, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,119 @@
+"""Audit in one line: ``audit.log(obj, "patients.stay.viewed", user=request.user)``.
+
+Action codes are dotted (``<app>.<object>.<verb>``); ``ACTIONS`` maps each to the translated text the audit viewer
+shows. The object may offer ``audit_scope() -> (patient_id, stay_id)`` so the entry can be found by patient.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from wmr.models import AuditEntry
+
+_current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar("audit_request", default=None)
+
+VERBS = {
+    "viewed": _("read"),
+    "listed": _("listed"),
+    "exported": _("exported"),
+    "downloaded": _("downloaded"),
+    "created": _("created"),
+    "changed": _("changed"),
+    "deleted": _("deleted"),
+}
+
+ACTIONS: dict[str, Any] = {
+    "patients.patient.created": _("Patient created"),
+    "patients.patient.changed": _("Patient changed"),
+    "patients.patient.viewed": _("Patient read"),
+    "patients.patient.duplicate_offered": _("Possible duplicate patient offered"),
+    "patients.stay.created": _("Stay created"),
+    "patients.stay.changed": _("Stay changed"),
+    "patients.stay.viewed": _("Case overview read"),
+    "patients.stay.history_viewed": _("Stay history read"),
+    "patients.stay.api_viewed": _("Stay read through the API"),
+    "patients.stay.api_listed": _("Stays listed through the API"),
+    "patients.patient.api_viewed": _("Patient read through the API"),
+    "patients.careteam.added": _("Care-team member added"),
+    "patients.careteam.removed": _("Care-team member removed"),
+    "patients.consent.given": _("Consent recorded"),
+    "patients.consent.withdrawn": _("Consent withdrawn"),
+    "patients.consent.refused": _("Action refused: consent missing"),
+    "patients.contact.created": _("External contact created"),
+    "patients.contact.changed": _("External contact changed"),
+    "patients.contact.deleted": _("External contact deleted"),
+    "patients.contact.reached": _("External contact contacted"),
+    "patients.invitation.created": _("Invitation letter created"),
+    "patients.document.downloaded": _("Document downloaded"),
+    "patients.link.created": _("Patient link created"),
+    "patients.link.revoked": _("Patient link revoked"),
+    "patients.link.opened": _("Patient link opened by the patient"),
+    "patients.link.used": _("Patient link used by the patient"),
+    "patients.link.rejected": _("Invalid patient link tried"),
+    "wmr.audit.viewed": _("Audit log read"),
+    "staff.login.succeeded": _("Login"),
+    "staff.login.failed": _("Failed login"),
+    "staff.logout": _("Logout"),
+}
+
+
+def action_label(code: str) -> str:
+    label = ACTIONS.get(code)
+    return str(label) if label is not None else code
+
+
+def bind_request(request: HttpRequest) -> contextvars.Token:
+    return _current_request.set(request)
+
+
+def unbind_request(token: contextvars.Token) -> None:
+    _current_request.reset(token)
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The client's address. Behind the production proxy REMOTE_ADDR is the proxy; gunicorn's forwarded-allow-ips
+    setting makes it the client's again, so REMOTE_ADDR is trusted here and X-Forwarded-For is not."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def log(
+    obj: Any,
+    action: str,
+    *,
+    user: Any = None,
+    data: dict | None = None,
+    patient_id: int | None = None,
+    stay_id: int | None = None,
+) -> AuditEntry:
+    """Append one audit row. ``user`` defaults to the request's user; address and path come from the request."""
+    request = _current_request.get()
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    object_type = object_id = ""
+    if obj is not None:
+        object_type = obj._meta.label_lower
+        object_id = str(obj.pk)
+        if hasattr(obj, "audit_scope"):
+            scope_patient, scope_stay = obj.audit_scope()
+            patient_id = patient_id if patient_id is not None else scope_patient
+            stay_id = stay_id if stay_id is not None else scope_stay
+    return AuditEntry.objects.create(
+        user=user,
+        username=user.get_username() if user is not None else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        stay_id=stay_id,
+        ip_address=client_address(request),
+        path=request.path[:300] if request is not None else "",
+        data=data or {},
+    )
