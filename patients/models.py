@@ -160,7 +160,7 @@ class Stay(models.Model):
     )
     occupation = models.CharField(_("occupation"), max_length=120, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
@@ -234,7 +234,7 @@ class CareTeamMembership(models.Model):
     )
     function = models.CharField(_("function in the team"), max_length=30, choices=TeamFunction.choices)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(_("added"), default=timezone.now)
     history = HistoricalRecords()
@@ -269,7 +269,7 @@ class Consent(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     withdrawal_recorded_by = models.ForeignKey(
@@ -348,7 +348,7 @@ class ExternalContact(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.STAFF)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
@@ -395,7 +395,7 @@ class ContactEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     consent = models.ForeignKey(Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
@@ -430,7 +430,7 @@ class Document(models.Model):
         _("facts"), default=dict, blank=True, help_text=_("What the document states, for the indicators.")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -470,7 +470,7 @@ class PatientLink(models.Model):
     purpose = models.CharField(_("purpose"), max_length=30, choices=LinkPurpose.choices)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))

@@ -192,9 +192,12 @@ def contact_delete(*, by, contact: ExternalContact) -> None:
 def contact_event_record(
     *, by, contact: ExternalContact, on: dt.date, channel: str, note: str = ""
 ) -> ContactEvent:
-    """Record that the clinic contacted an external party; refused without a valid consent for that party."""
+    """Record that the clinic contacted an external party; refused without a valid consent for that party.
+
+    The consent is checked before the transaction so that the audit row of a refusal is kept.
+    """
+    consent = consent_require(stay=contact.stay, kind=contact.consent_kind, on=on, by=by)
     with transaction.atomic():
-        consent = consent_require(stay=contact.stay, kind=contact.consent_kind, on=on, by=by)
         event = ContactEvent(contact=contact, on=on, channel=channel, note=note, consent=consent, recorded_by=by)
         event.full_clean()
         event.save()
