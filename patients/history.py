@@ -21,16 +21,18 @@ class HistoryEntry:
 
 
 def _entries(records, label: str) -> list[HistoryEntry]:
+    """One entry per version; versions come ordered by object and date, so the previous one is at hand."""
     entries = []
-    records = list(records)
+    previous_by_object: dict[int, object] = {}
     for record in records:
         changes = []
-        previous = record.prev_record
-        if previous is not None:
+        previous = previous_by_object.get(record.id)
+        if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
                 field = record.instance_type._meta.get_field(change.field)
                 changes.append((str(field.verbose_name), change.old, change.new))
+        previous_by_object[record.id] = record
         entries.append(
             HistoryEntry(
                 when=record.history_date,
@@ -54,6 +56,6 @@ def stay_history_entries(stay: Stay) -> list[HistoryEntry]:
         (CareTeamMembership.history.filter(stay_id=stay.pk), str(CareTeamMembership._meta.verbose_name)),
     ]
     entries = list(
-        chain.from_iterable(_entries(qs.select_related("history_user").order_by("history_date"), label) for qs, label in related)
+        chain.from_iterable(_entries(qs.select_related("history_user").order_by("id", "history_date", "history_id"), label) for qs, label in related)
     )
     return sorted(entries, key=lambda e: e.when, reverse=True)

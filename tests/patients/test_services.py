@@ -183,3 +183,16 @@ def test_a_correction_of_the_stay_keeps_the_original_version(stay, treating_psyc
     versions = list(stay.history.order_by("history_date").values_list("department_code", flat=True))
     assert versions[0] == original
     assert versions[-1] == "3197"
+
+
+def test_the_history_page_shows_the_original_and_the_correction(stay, treating_psychologist, client_for):
+    from django.urls import reverse
+
+    services.stay_update(by=treating_psychologist, stay=stay, data={"department_code": "3197"})
+    response = client_for(treating_psychologist).get(reverse("patients:stay-history", args=[stay.pk]))
+    entries = response.context["entries"]
+    changed = [e for e in entries if e.kind == "changed" and e.record.startswith(str(Stay._meta.verbose_name))]
+    assert len(changed) == 1
+    (label, old, new) = changed[0].changes[0]
+    assert (old, new) == ("3100", "3197")
+    assert "3100" in response.content.decode()
