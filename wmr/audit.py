@@ -55,8 +55,10 @@ ACTIONS: dict[str, Any] = {
     "patients.link.used": _("Patient link used by the patient"),
     "patients.link.rejected": _("Invalid patient link tried"),
     "wmr.audit.viewed": _("Audit log read"),
+    "wmr.audit.exported": _("Audit log exported"),
     "staff.login.succeeded": _("Login"),
     "staff.login.failed": _("Failed login"),
+    "staff.login.locked_out": _("Login refused: account locked after failed logins"),
     "staff.logout": _("Logout"),
 }
 
