@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", audit_views.audit_list, name="list"),
+    path("export.csv", audit_views.audit_export, name="export"),
 ]
