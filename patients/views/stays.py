@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from copy import copy
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -81,7 +83,8 @@ def _offered_patient(request: HttpRequest, existing_id: str) -> Patient:
 
 @stay_write
 def stay_edit(request: HttpRequest, stay) -> HttpResponse:
-    form = StayEditForm(request.POST or None, instance=stay)
+    # The form edits a copy: the service compares with the stay as stored to log which fields changed.
+    form = StayEditForm(request.POST or None, instance=copy(stay))
     if request.method == "POST" and form.is_valid():
         services.stay_update(by=request.user, stay=stay, data=form.cleaned_data)
         messages.success(request, _("Stay saved."))
@@ -92,7 +95,7 @@ def stay_edit(request: HttpRequest, stay) -> HttpResponse:
 @stay_write
 def patient_edit(request: HttpRequest, stay) -> HttpResponse:
     patient = stay.patient
-    form = PatientForm(request.POST or None, instance=patient)
+    form = PatientForm(request.POST or None, instance=copy(patient))
     form.helper.form_tag = True
     form.helper.disable_csrf = False
     if request.method == "POST" and form.is_valid():
