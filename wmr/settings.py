@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wmr.middleware.AuditContextMiddleware",
+    # turns django-ratelimit's Ratelimited into settings.RATELIMIT_VIEW (429) instead of a 403
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # axes must be last (its documentation)
     "axes.middleware.AxesMiddleware",
 ]
@@ -199,7 +201,7 @@ SPECTACULAR_SETTINGS = {
 PATIENT_LINK_TTL_DAYS = env_int("PATIENT_LINK_TTL_DAYS", 30)
 PATIENT_LINK_RATE = env_str("PATIENT_LINK_RATE", "20/m")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
-RATELIMIT_VIEW = "patients.views.link_rate_limited"
+RATELIMIT_VIEW = "patients.views.links.link_rate_limited"
 
 # Security headers and cookies (production hardens them; `manage.py check --deploy` must be clean).
 SECURE_CONTENT_TYPE_NOSNIFF = True
