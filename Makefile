@@ -1,0 +1,84 @@
+# The README's commands. `make run` and `make test` work from a fresh clone: they create the virtual environment
+# and install the pinned dependencies themselves (again only when a requirements file changed).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+PYTEST_ARGS ?=
+
+# make test-pg: the same suite on PostgreSQL, with the real Redis for the service tests.
+PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wmr_ci
+PG_BROKER_URL ?= redis://127.0.0.1:6379/15
+
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test test-pg lint e2e prod-local bench messages compiled-messages
+
+help:
+	@echo "make run         the app with a demo clinic on http://127.0.0.1:8000 (SQLite, Celery eager)"
+	@echo "make test        the whole test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make test-pg     the whole test suite on PostgreSQL ($(PG_DATABASE_URL)) with Redis"
+	@echo "make lint        ruff check + ruff format --check"
+	@echo "make e2e         the browser journeys only (Debian's /usr/bin/chromium)"
+	@echo "make prod-local  gunicorn + Celery worker + beat on the local PostgreSQL and Redis (http://127.0.0.1:8001)"
+	@echo "make bench       the benchmarks"
+	@echo "make messages    update and compile the German translation"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(STAMP)
+
+# The .mo files are committed; recompile one only when its .po is newer and msgfmt (Debian: gettext) is there.
+compiled-messages: $(MO_FILES)
+
+locale/%.mo: locale/%.po
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		echo "msgfmt $<"; msgfmt --check-format -o $@ $<; \
+	else \
+		echo "msgfmt not found (apt-get install gettext): using the committed $@"; \
+	fi
+
+run: venv compiled-messages
+	$(PY) manage.py migrate --noinput
+	@if [ -f patients/management/commands/load_demo.py ]; then \
+		$(PY) manage.py load_demo; \
+	else \
+		echo "The demo clinic is not available yet (patients/management/commands/load_demo.py): starting empty."; \
+	fi
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv compiled-messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-pg:
+	DATABASE_URL=$(PG_DATABASE_URL) CELERY_BROKER_URL=$(PG_BROKER_URL) $(MAKE) --no-print-directory test
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+e2e: venv compiled-messages
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+prod-local: venv compiled-messages
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" scripts/prod-local
+
+bench: venv
+	@if [ -f bench/__main__.py ]; then \
+		$(PY) -m bench; \
+	else \
+		echo "bench: not built yet (bench/__main__.py comes with the benchmark issue); nothing to run."; \
+	fi
+
+messages: venv
+	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=staticfiles --ignore=static --ignore=node_modules
+	$(PY) manage.py compilemessages -l de --ignore=.venv --ignore=staticfiles
