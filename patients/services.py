@@ -44,21 +44,23 @@ def patient_create_with_stay(
     """Create a planned stay, for an existing patient or a new one, and put the creator on its care team.
 
     A new patient is checked for a likely duplicate first (same last name + birth date, or same KVNR); unless the
-    user confirmed that it is a different person, ``PossibleDuplicatePatient`` carries the candidates.
+    user confirmed that it is a different person, ``PossibleDuplicatePatient`` carries the candidates. The check runs
+    before the transaction so that the audit rows of the offered candidates are kept.
     """
+    if existing_patient is None and not confirm_new:
+        candidates = list(
+            selectors.possible_duplicates(
+                last_name=patient_data.get("last_name", ""),
+                birth_date=patient_data.get("birth_date"),
+                kvnr=patient_data.get("kvnr", ""),
+            )
+        )
+        if candidates:
+            for candidate in candidates:
+                audit.log(candidate, "patients.patient.duplicate_offered", user=user)
+            raise PossibleDuplicatePatient(candidates)
     with transaction.atomic():
         if existing_patient is None:
-            candidates = list(
-                selectors.possible_duplicates(
-                    last_name=patient_data.get("last_name", ""),
-                    birth_date=patient_data.get("birth_date"),
-                    kvnr=patient_data.get("kvnr", ""),
-                )
-            )
-            if candidates and not confirm_new:
-                for candidate in candidates:
-                    audit.log(candidate, "patients.patient.duplicate_offered", user=user)
-                raise PossibleDuplicatePatient(candidates)
             patient = Patient(**patient_data)
             patient.full_clean()
             patient.save()

@@ -38,6 +38,7 @@ ACTIONS: dict[str, Any] = {
     "patients.stay.api_viewed": _("Stay read through the API"),
     "patients.stay.api_listed": _("Stays listed through the API"),
     "patients.patient.api_viewed": _("Patient read through the API"),
+    "patients.patient.api_listed": _("Patients listed through the API"),
     "patients.careteam.added": _("Care-team member added"),
     "patients.careteam.removed": _("Care-team member removed"),
     "patients.consent.given": _("Consent recorded"),
