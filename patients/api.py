@@ -126,7 +126,10 @@ class PatientInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Patient
         fields = PATIENT_INPUT_FIELDS
-        extra_kwargs = {"kvnr": {"validators": []}, "pension_insurance_number": {"validators": []}}
+        extra_kwargs = {
+            "kvnr": {"validators": [], "max_length": None},
+            "pension_insurance_number": {"validators": [], "max_length": None},
+        }
 
     def validate_kvnr(self, value: str) -> str:
         return normalize_identifier(value)
@@ -171,7 +174,8 @@ class StayCreateSerializer(serializers.ModelSerializer):
         except DjangoValidationError as exc:
             errors["patient"] = serializers.as_serializer_error(exc)
         try:
-            Stay(**stay_data).full_clean(exclude=["patient", "number"])
+            # patient, number and author are the service's to set
+            Stay(**stay_data).full_clean(exclude=["patient", "number", "created_by"])
         except DjangoValidationError as exc:
             errors.update(serializers.as_serializer_error(exc))
         if errors:
