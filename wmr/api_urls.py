@@ -1,5 +1,6 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from patients.api import PatientViewSet, StayViewSet
@@ -10,8 +11,11 @@ router = SimpleRouter()
 router.register("stays", StayViewSet, basename="stay")
 router.register("patients", PatientViewSet, basename="patient")
 
+# Schema and docs are for logged-in staff only, like every other page of the clinic.
+STAFF_ONLY = [IsAuthenticated]
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=STAFF_ONLY), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=STAFF_ONLY), name="docs"),
     path("", include(router.urls)),
 ]

@@ -523,6 +523,11 @@ def test_the_schema_is_served(treating_psychologist, client_for):
     assert b"/api/v1/stays/" in response.content
 
 
+@pytest.mark.parametrize("name", ["api:schema", "api:docs"])
+def test_schema_and_docs_are_for_logged_in_staff_only(name, db):
+    assert Client().get(reverse(name)).status_code == 403
+
+
 def test_the_docs_page_loads_everything_from_our_own_static_files(treating_psychologist, client_for):
     response = client_for(treating_psychologist).get(reverse("api:docs"))
     assert response.status_code == 200
