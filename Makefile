@@ -49,11 +49,7 @@ locale/%.mo: locale/%.po
 
 run: venv compiled-messages
 	$(PY) manage.py migrate --noinput
-	@if [ -f patients/management/commands/load_demo.py ]; then \
-		$(PY) manage.py load_demo; \
-	else \
-		echo "The demo clinic is not available yet (patients/management/commands/load_demo.py): starting empty."; \
-	fi
+	$(PY) manage.py load_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: venv compiled-messages
