@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -260,6 +261,7 @@ class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     serializer_class = StaySerializer
     permission_classes = [permissions.IsAuthenticated, CreateOnlyForClinicians]
     filterset_class = StayFilter
+    parser_classes = [JSONParser]  # the create body nests the patient; form encoding cannot carry it
 
     def get_queryset(self) -> QuerySet[Stay]:
         # Queries per page: the count, the page (patient and facility joined), the audit row.

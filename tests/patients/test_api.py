@@ -423,6 +423,12 @@ def test_the_facility_must_be_one_of_my_facilities(treating_psychologist, other_
     assert Stay.objects.count() == 0
 
 
+def test_the_create_takes_json_only(treating_psychologist, facility, client_for):
+    response = client_for(treating_psychologist).post(STAYS, {"facility": facility.pk})
+    assert response.status_code == 415
+    assert Stay.objects.count() == 0
+
+
 def test_a_body_that_is_no_json_object_answers_400(treating_psychologist, facility, client_for):
     client = client_for(treating_psychologist)
     assert client.post(STAYS, "{not json", content_type="application/json").status_code == 400
