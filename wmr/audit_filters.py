@@ -43,7 +43,9 @@ class PatientOrStayField(forms.CharField):
         text = super().clean(value).strip()
         if not text:
             return None
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
+            if len(text) > 18:  # beyond the database's bigint: no such patient, and no database error either
+                raise forms.ValidationError(_("This is not a patient id."), code="bad_patient_id")
             return PatientRef(patient_id=int(text))
         patient_id = Stay.objects.filter(number__iexact=text).values_list("patient_id", flat=True).first()
         if patient_id is None:

@@ -147,6 +147,14 @@ def test_an_unknown_stay_number_says_so_shows_no_rows_and_keeps_the_input(stay, 
     assert 'value="2026-999999"' in html
 
 
+@pytest.mark.parametrize("typed", ["9" * 30, "\u00b2", "<script>"])
+def test_an_impossible_patient_id_is_a_form_error_not_a_500(officer, typed):
+    response = officer.get(LIST, {"patient": typed})
+    assert response.status_code == 200
+    assert shown(response) == []
+    assert 'data-testid="filter-error"' in response.content.decode()
+
+
 def test_it_filters_by_user_name(stay, treating_psychologist, social_worker, officer):
     audit.log(stay, "patients.stay.viewed", user=social_worker)
     rows = shown(officer.get(LIST, {"user": "SOCIAL"}))
