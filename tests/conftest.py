@@ -14,9 +14,11 @@ from tests.factories import FacilityFactory, PatientFactory, StayFactory, UserFa
 
 
 @pytest.fixture(autouse=True)
-def _english_off(settings):
-    """Tests run in the clinic's language unless they switch."""
+def _test_settings(settings):
+    """Tests run in the clinic's language unless they switch, and hash passwords fast: PBKDF2's million rounds
+    would cost half a second per user. Production keeps Django's default hashers."""
     settings.LANGUAGE_CODE = "de"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
