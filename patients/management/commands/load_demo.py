@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from patients.demo import DemoConflict, DemoLogin, load_demo
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # Plain strings: argparse cannot format lazy translations (like Django's own commands, help stays English).
+    help = (
         "Load the demo clinic (facilities, staff for every role, about 20 patients with stays) through the services. "
         "Running it again changes nothing. Refused in production unless --force is given."
     )
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help=gettext_lazy("Load the demo even though settings.PRODUCTION is true."),
+            help="Load the demo even though settings.PRODUCTION is true.",
         )
 
     def handle(self, *args, force: bool = False, **options):
