@@ -20,3 +20,11 @@ class UserAdmin(DjangoUserAdmin):
         (_("Clinic"), {"fields": ("first_name", "last_name", "title", "profession", "role", "facilities")}),
     )
     filter_horizontal = ("facilities", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser may hand out superuser status or single permissions; the admin role manages people,
+        facilities and group membership, and cannot raise its own rights."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly

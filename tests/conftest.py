@@ -5,6 +5,7 @@ social worker are; the other-team clinician works in the same facility but on an
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from patients import services
@@ -19,6 +20,9 @@ def _test_settings(settings):
     would cost half a second per user. Production keeps Django's default hashers."""
     settings.LANGUAGE_CODE = "de"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # rate-limit counters of the patient link live in the cache
+    yield
+    cache.clear()
 
 
 @pytest.fixture

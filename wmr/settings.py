@@ -127,6 +127,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 # out the whole clinic. Hence axes.W006 is silenced below on purpose.
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts exactly the cool-off from the 5th failure (the "locked 15 minutes", and what the lockout
+# page promises). Attempts during the lock are refused unchecked, so they give an attacker no extra guesses.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -202,6 +205,9 @@ PATIENT_LINK_TTL_DAYS = env_int("PATIENT_LINK_TTL_DAYS", 30)
 PATIENT_LINK_RATE = env_str("PATIENT_LINK_RATE", "20/m")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 RATELIMIT_VIEW = "patients.views.links.link_rate_limited"
+# When the cache (Redis) is down, patients still reach their link: the 58-bit tokens make guessing hopeless even
+# without the limit, and the web app must never fail a request because Redis is down (ARCHITECTURE.md).
+RATELIMIT_FAIL_OPEN = True
 
 # Security headers and cookies (production hardens them; `manage.py check --deploy` must be clean).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -15,7 +15,7 @@ def stay_write(view):
     """A care-team clinician may write; everybody else gets 404 (privacy officer and management never write)."""
 
     @wraps(view)
-    @stay_view(action=None)
+    @stay_view()  # a form page shows the record: opening it is a read
     def wrapped(request, stay, *args, **kwargs):
         if request.user.role != Role.CLINICIAN or not request.user.has_perm("patients.change_stay", stay):
             raise Http404
