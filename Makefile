@@ -53,7 +53,7 @@ run: venv compiled-messages
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: venv compiled-messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -rfEs $(PYTEST_ARGS)
 
 test-pg:
 	DATABASE_URL=$(PG_DATABASE_URL) CELERY_BROKER_URL=$(PG_BROKER_URL) $(MAKE) --no-print-directory test
