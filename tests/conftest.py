@@ -38,14 +38,22 @@ def other_facility(db):
 @pytest.fixture
 def treating_psychologist(facility):
     return UserFactory(
-        username="psych", first_name="Paula", last_name="Psych", profession=Profession.PSYCHOLOGIST, facilities=[facility]
+        username="psych",
+        first_name="Paula",
+        last_name="Psych",
+        profession=Profession.PSYCHOLOGIST,
+        facilities=[facility],
     )
 
 
 @pytest.fixture
 def social_worker(facility):
     return UserFactory(
-        username="social", first_name="Sven", last_name="Sozial", profession=Profession.SOCIAL_WORKER, facilities=[facility]
+        username="social",
+        first_name="Sven",
+        last_name="Sozial",
+        profession=Profession.SOCIAL_WORKER,
+        facilities=[facility],
     )
 
 
@@ -63,15 +71,28 @@ def manager(facility):
 
 @pytest.fixture
 def privacy_officer(facility):
-    return UserFactory(username="privacy", role=Role.PRIVACY_OFFICER, profession=Profession.OTHER, facilities=[facility])
+    return UserFactory(
+        username="privacy", role=Role.PRIVACY_OFFICER, profession=Profession.OTHER, facilities=[facility]
+    )
 
 
 @pytest.fixture
 def admin_user(facility):
-    return UserFactory(
-        username="admin", role=Role.ADMIN, profession=Profession.OTHER, facilities=[facility], is_staff=True,
-        is_superuser=True,
+    """The admin role as the demo clinic sets it up: staff-site access with the rights on staff accounts and
+    facilities (a group), not a superuser."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Administration")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["staff", "patients"], content_type__model__in=["user", "facility"]
+        )
     )
+    user = UserFactory(
+        username="admin", role=Role.ADMIN, profession=Profession.OTHER, facilities=[facility], is_staff=True
+    )
+    user.groups.add(group)
+    return user
 
 
 @pytest.fixture
