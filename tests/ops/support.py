@@ -27,7 +27,9 @@ def clean_environment(**overrides: str) -> dict[str, str]:
     """This process's environment without any setting of ours (nor its ``_FILE`` variant), plus ``overrides``.
 
     The virtual environment's ``bin`` comes first on PATH, so subprocesses find gunicorn, celery and honcho."""
-    ours = set(settings_variables())
+    # Also without what test harnesses set in this process (Playwright's tests need Django's async-unsafe switch,
+    # which production must never see: `check --deploy` reports it as async.E001).
+    ours = set(settings_variables()) | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
         key: value
         for key, value in os.environ.items()
