@@ -158,9 +158,6 @@ STORAGES = {
     },
 }
 
-# Opt into Django 6's https default for URLs typed without a scheme (clinic websites are https).
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
