@@ -24,35 +24,18 @@ from rest_framework.response import Response
 
 from patients import selectors, services
 from patients.errors import DomainError, PossibleDuplicatePatient
-from patients.models import DepartmentCode, Facility, Patient, Stay, StayStatus, TeamFunction
+from patients.models import (
+    PATIENT_INPUT_FIELDS,
+    STAY_INPUT_FIELDS,
+    DepartmentCode,
+    Facility,
+    Patient,
+    Stay,
+    StayStatus,
+    TeamFunction,
+)
 from patients.validators import normalize_identifier
 from wmr import audit
-
-PATIENT_INPUT_FIELDS = [
-    "last_name",
-    "first_name",
-    "birth_date",
-    "sex",
-    "street",
-    "postal_code",
-    "city",
-    "phone",
-    "email",
-    "health_insurer",
-    "kvnr",
-    "pension_insurance_number",
-]
-STAY_INPUT_FIELDS = [
-    "facility",
-    "admission_date",
-    "discharge_date",
-    "department_code",
-    "payer",
-    "payer_reference",
-    "employment_status",
-    "occupation",
-]
-
 
 # --- serializers: reading -----------------------------------------------------------------------------------------
 

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import (
+    PATIENT_INPUT_FIELDS,
+    STAY_INPUT_FIELDS,
     CareTeamMembership,
     Consent,
     ContactEvent,
     ExternalContact,
-    Facility,
     Patient,
     Stay,
     TeamFunction,
@@ -36,20 +37,7 @@ DEFAULT_FUNCTION = {
 class PatientForm(forms.ModelForm):
     class Meta:
         model = Patient
-        fields = [
-            "last_name",
-            "first_name",
-            "birth_date",
-            "sex",
-            "street",
-            "postal_code",
-            "city",
-            "phone",
-            "email",
-            "health_insurer",
-            "kvnr",
-            "pension_insurance_number",
-        ]
+        fields = PATIENT_INPUT_FIELDS
         widgets = {"birth_date": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -65,20 +53,10 @@ class PatientForm(forms.ModelForm):
         return normalize_identifier(self.cleaned_data.get("pension_insurance_number", ""))
 
 
-
 class StayForm(forms.ModelForm):
     class Meta:
         model = Stay
-        fields = [
-            "facility",
-            "admission_date",
-            "discharge_date",
-            "department_code",
-            "payer",
-            "payer_reference",
-            "employment_status",
-            "occupation",
-        ]
+        fields = STAY_INPUT_FIELDS
         widgets = {"admission_date": DATE_WIDGET, "discharge_date": DATE_WIDGET}
 
     def __init__(self, *args, user: User | None = None, **kwargs):
@@ -90,7 +68,6 @@ class StayForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-
 
 
 class StayEditForm(StayForm):
@@ -109,9 +86,7 @@ class CreateStayExtraForm(forms.Form):
     """The creator's own function on the new care team, and the answer to a duplicate warning."""
 
     team_function = forms.ChoiceField(label=_("My function in the care team"), choices=TeamFunction.choices)
-    confirm_new = forms.BooleanField(
-        label=_("This is a different person: create a new patient anyway"), required=False
-    )
+    confirm_new = forms.BooleanField(label=_("This is a different person: create a new patient anyway"), required=False)
 
     def __init__(self, *args, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,9 +110,7 @@ class CareTeamAddForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: f"{u.display_name} ({u.get_profession_display()})"
         self.helper = FormHelper()
         self.helper.form_class = "row g-2 align-items-end"
-        self.helper.layout = Layout(
-            Row(Column("user", css_class="col-md-5"), Column("function", css_class="col-md-4"))
-        )
+        self.helper.layout = Layout(Row(Column("user", css_class="col-md-5"), Column("function", css_class="col-md-4")))
         self.helper.add_input(Submit("add", _("Add to care team")))
 
     def clean(self):
@@ -160,7 +133,6 @@ class ConsentForm(forms.ModelForm):
             self.fields["given_on"].initial = timezone.localdate()
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Record consent")))
-
 
 
 class ConsentWithdrawForm(forms.Form):
@@ -202,7 +174,6 @@ class ExternalContactForm(forms.ModelForm):
         self.helper.add_input(Submit("save", _("Save")))
 
 
-
 class ContactEventForm(forms.ModelForm):
     class Meta:
         model = ContactEvent
@@ -215,4 +186,3 @@ class ContactEventForm(forms.ModelForm):
             self.fields["on"].initial = timezone.localdate()
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Record contact")))
-

@@ -56,6 +56,9 @@ def stay_history_entries(stay: Stay) -> list[HistoryEntry]:
         (CareTeamMembership.history.filter(stay_id=stay.pk), str(CareTeamMembership._meta.verbose_name)),
     ]
     entries = list(
-        chain.from_iterable(_entries(qs.select_related("history_user").order_by("id", "history_date", "history_id"), label) for qs, label in related)
+        chain.from_iterable(
+            _entries(qs.select_related("history_user").order_by("id", "history_date", "history_id"), label)
+            for qs, label in related
+        )
     )
     return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -23,7 +23,11 @@ class Facility(models.Model):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     ik_number = models.CharField(
-        _("IK number"), max_length=9, unique=True, validators=[validate_ik], help_text=_("Institutionskennzeichen, 9 digits")
+        _("IK number"),
+        max_length=9,
+        unique=True,
+        validators=[validate_ik],
+        help_text=_("Institutionskennzeichen, 9 digits"),
     )
     street = models.CharField(_("street"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
@@ -31,7 +35,9 @@ class Facility(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     wmr_info_url = models.URLField(
-        _("online WMR information"), blank=True, help_text=_("Page of the clinic website that describes its WMR concept.")
+        _("online WMR information"),
+        blank=True,
+        help_text=_("Page of the clinic website that describes its WMR concept."),
     )
     history = HistoricalRecords()
 
@@ -52,7 +58,9 @@ class Sex(models.TextChoices):
 
 
 class Patient(models.Model):
-    facility = models.ForeignKey(Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="patients")
+    facility = models.ForeignKey(
+        Facility, verbose_name=_("facility"), on_delete=models.PROTECT, related_name="patients"
+    )
     last_name = models.CharField(_("last name"), max_length=100)
     first_name = models.CharField(_("first name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
@@ -64,7 +72,11 @@ class Patient(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     health_insurer = models.CharField(_("health insurer"), max_length=120, blank=True)
     kvnr = models.CharField(
-        _("health-insurance number"), max_length=10, blank=True, validators=[validate_kvnr], help_text=_("KVNR, e.g. A123456780")
+        _("health-insurance number"),
+        max_length=10,
+        blank=True,
+        validators=[validate_kvnr],
+        help_text=_("KVNR, e.g. A123456780"),
     )
     pension_insurance_number = models.CharField(
         _("pension insurance number"), max_length=12, blank=True, validators=[validate_rvnr]
@@ -105,6 +117,23 @@ class Patient(models.Model):
 
     def age(self, on: dt.date | None = None) -> int:
         return rules.age_on(self.birth_date, on or timezone.localdate())
+
+
+# What staff enter about a patient (forms and API share this list).
+PATIENT_INPUT_FIELDS = [
+    "last_name",
+    "first_name",
+    "birth_date",
+    "sex",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "health_insurer",
+    "kvnr",
+    "pension_insurance_number",
+]
 
 
 class StayStatus(models.TextChoices):
@@ -160,7 +189,12 @@ class Stay(models.Model):
     )
     occupation = models.CharField(_("occupation"), max_length=120, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
@@ -207,6 +241,19 @@ class Stay(models.Model):
         return self.department_code == DepartmentCode.WMR_INPATIENT
 
 
+# What staff enter when planning a stay (forms and API share this list).
+STAY_INPUT_FIELDS = [
+    "facility",
+    "admission_date",
+    "discharge_date",
+    "department_code",
+    "payer",
+    "payer_reference",
+    "employment_status",
+    "occupation",
+]
+
+
 class StayUserObjectPermission(UserObjectPermissionBase):
     """django-guardian's direct foreign-key permission model for Stay (its remedy for large generic tables)."""
 
@@ -234,7 +281,12 @@ class CareTeamMembership(models.Model):
     )
     function = models.CharField(_("function in the team"), max_length=30, choices=TeamFunction.choices)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     added_at = models.DateTimeField(_("added"), default=timezone.now)
     history = HistoricalRecords()
@@ -269,7 +321,12 @@ class Consent(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     withdrawal_recorded_by = models.ForeignKey(
@@ -348,7 +405,12 @@ class ExternalContact(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.STAFF)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
@@ -389,13 +451,20 @@ class ContactChannel(models.TextChoices):
 class ContactEvent(models.Model):
     """The clinic contacted an external party. Only possible while the matching consent is valid."""
 
-    contact = models.ForeignKey(ExternalContact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="events")
+    contact = models.ForeignKey(
+        ExternalContact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="events"
+    )
     on = models.DateField(_("date"))
     channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
     note = models.TextField(_("note"), blank=True)
     consent = models.ForeignKey(Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
@@ -430,7 +499,12 @@ class Document(models.Model):
         _("facts"), default=dict, blank=True, help_text=_("What the document states, for the indicators.")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -470,7 +544,12 @@ class PatientLink(models.Model):
     purpose = models.CharField(_("purpose"), max_length=30, choices=LinkPurpose.choices)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
@@ -478,7 +557,12 @@ class PatientLink(models.Model):
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     objects = PatientLinkQuerySet.as_manager()

@@ -191,9 +191,7 @@ def contact_delete(*, by, contact: ExternalContact) -> None:
         contact.delete()
 
 
-def contact_event_record(
-    *, by, contact: ExternalContact, on: dt.date, channel: str, note: str = ""
-) -> ContactEvent:
+def contact_event_record(*, by, contact: ExternalContact, on: dt.date, channel: str, note: str = "") -> ContactEvent:
     """Record that the clinic contacted an external party; refused without a valid consent for that party.
 
     The consent is checked before the transaction so that the audit row of a refusal is kept.
@@ -275,9 +273,11 @@ def patient_link_revoke(*, by, link: PatientLink, now: dt.datetime | None = None
 def patient_link_resolve(*, token: str, now: dt.datetime | None = None) -> PatientLink:
     """The usable link for a raw token, or LinkInvalid. Records the first opening."""
     now = now or timezone.now()
-    link = PatientLink.objects.select_related("stay__patient", "stay__facility").filter(
-        token_hash=tokens.token_hash(token)
-    ).first()
+    link = (
+        PatientLink.objects.select_related("stay__patient", "stay__facility")
+        .filter(token_hash=tokens.token_hash(token))
+        .first()
+    )
     if link is None or link.state(now) != "usable":
         audit.log(link, "patients.link.rejected", data={"state": link.state(now) if link else "unknown"})
         raise LinkInvalid()
@@ -299,7 +299,9 @@ def patient_link_use(*, link: PatientLink, now: dt.datetime | None = None) -> Pa
     return link
 
 
-def pre_admission_submit(*, link: PatientLink, contacts: list[dict], now: dt.datetime | None = None) -> list[ExternalContact]:
+def pre_admission_submit(
+    *, link: PatientLink, contacts: list[dict], now: dt.datetime | None = None
+) -> list[ExternalContact]:
     """The patient names occupational physician, BEM contact and employer on the pre-admission link (rec. 1.2).
 
     The contacts are stored as named by the patient; the link is used up in the same transaction.

@@ -16,7 +16,9 @@ urlpatterns = [
     path("stays/<int:stay_id>/contacts/new/", contacts.contact_create, name="contact-create"),
     path("stays/<int:stay_id>/contacts/<int:contact_id>/edit/", contacts.contact_edit, name="contact-edit"),
     path("stays/<int:stay_id>/contacts/<int:contact_id>/delete/", contacts.contact_delete, name="contact-delete"),
-    path("stays/<int:stay_id>/contacts/<int:contact_id>/events/new/", contacts.contact_event_create, name="contact-event"),
+    path(
+        "stays/<int:stay_id>/contacts/<int:contact_id>/events/new/", contacts.contact_event_create, name="contact-event"
+    ),
     path("stays/<int:stay_id>/invitation/", documents.invitation_create, name="invitation-create"),
     path("stays/<int:stay_id>/documents/<int:document_id>/", documents.document_download, name="document-download"),
     path("stays/<int:stay_id>/links/<int:link_id>/revoke/", documents.link_revoke, name="link-revoke"),

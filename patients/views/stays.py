@@ -12,13 +12,11 @@ from django.utils.translation import gettext as _
 from patients import services
 from patients.errors import PossibleDuplicatePatient
 from patients.forms import CreateStayExtraForm, PatientForm, StayEditForm, StayForm
-from patients.models import Patient
+from patients.models import PATIENT_INPUT_FIELDS, Patient
 from patients.selectors import possible_duplicates
 from patients.views.common import stay_write, to_overview
 from staff.models import Role
 from wmr.access import role_required, stay_view
-
-PATIENT_FIELDS = PatientForm.Meta.fields
 
 
 @role_required(Role.CLINICIAN)
@@ -41,13 +39,15 @@ def patient_stay_create(request: HttpRequest) -> HttpResponse:
                 team_function=extra_form.cleaned_data["team_function"],
                 existing_patient=existing,
             )
-            messages.success(request, _("Planned stay %(number)s created for the existing patient.") % {"number": stay.number})
+            messages.success(
+                request, _("Planned stay %(number)s created for the existing patient.") % {"number": stay.number}
+            )
             return to_overview(stay)
         if patient_form.is_valid() and stay_form.is_valid() and extra_form.is_valid():
             try:
                 stay = services.patient_create_with_stay(
                     user=user,
-                    patient_data={f: patient_form.cleaned_data[f] for f in PATIENT_FIELDS}
+                    patient_data={f: patient_form.cleaned_data[f] for f in PATIENT_INPUT_FIELDS}
                     | {"facility": stay_form.cleaned_data["facility"]},
                     stay_data=stay_form.cleaned_data,
                     team_function=extra_form.cleaned_data["team_function"],

@@ -50,7 +50,12 @@ def test_the_pension_number_check_digit_follows_the_drv_weights():
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("65170839J004", "rvnr_check_digit"), ("65170839003", "rvnr_format"), ("6517083JJ003", "rvnr_format"), ("", "rvnr_format")],
+    [
+        ("65170839J004", "rvnr_check_digit"),
+        ("65170839003", "rvnr_format"),
+        ("6517083JJ003", "rvnr_format"),
+        ("", "rvnr_format"),
+    ],
 )
 def test_it_rejects_a_wrong_pension_insurance_number(value, code):
     with pytest.raises(ValidationError) as excinfo:
