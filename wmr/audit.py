@@ -78,10 +78,19 @@ def unbind_request(token: contextvars.Token) -> None:
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The client's address. Behind the production proxy REMOTE_ADDR is the proxy; gunicorn's forwarded-allow-ips
-    setting makes it the client's again, so REMOTE_ADDR is trusted here and X-Forwarded-For is not."""
+    """The client's address, for the audit log and the patient link's rate limit.
+
+    Behind the production reverse proxy REMOTE_ADDR is the proxy. With TRUST_X_FORWARDED_FOR set, the right-most
+    X-Forwarded-For entry is taken: it is the one our own proxy appended, so a client cannot forge it.
+    """
     if request is None:
         return None
+    from django.conf import settings
+
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -205,6 +205,10 @@ PATIENT_LINK_TTL_DAYS = env_int("PATIENT_LINK_TTL_DAYS", 30)
 PATIENT_LINK_RATE = env_str("PATIENT_LINK_RATE", "20/m")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 RATELIMIT_VIEW = "patients.views.links.link_rate_limited"
+# Behind a reverse proxy, the client's address is the right-most X-Forwarded-For entry (set this only when a proxy
+# you run appends it). The audit log and the rate limit use the same function.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+RATELIMIT_IP_META_KEY = "wmr.audit.client_address"
 # When the cache (Redis) is down, patients still reach their link: the 58-bit tokens make guessing hopeless even
 # without the limit, and the web app must never fail a request because Redis is down (ARCHITECTURE.md).
 RATELIMIT_FAIL_OPEN = True

@@ -230,3 +230,13 @@ def test_a_refused_write_for_another_teams_stay_writes_no_row(stay, other_team_c
     )
     assert response.status_code == 404
     assert AuditEntry.objects.filter(stay_id=stay.pk).count() == before
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_last_forwarded_entry(rf, settings):
+    from wmr.audit import client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.7")
+    settings.TRUST_X_FORWARDED_FOR = False
+    assert client_address(request) == "10.0.0.2"
+    settings.TRUST_X_FORWARDED_FOR = True
+    assert client_address(request) == "192.0.2.7"  # the entry our proxy appended; 6.6.6.6 is what the client claimed
