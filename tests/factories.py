@@ -52,7 +52,8 @@ class PatientFactory(factory.django.DjangoModelFactory):
     facility = factory.SubFactory(FacilityFactory)
     last_name = factory.Faker("last_name", locale="de_DE")
     first_name = factory.Faker("first_name", locale="de_DE")
-    birth_date = factory.Sequence(lambda n: dt.date(1970, 1, 1) + dt.timedelta(days=37 * n))
+    # varied but always plausible: wraps within 1950–1999 however many patients a test run creates
+    birth_date = factory.Sequence(lambda n: dt.date(1950, 1, 1) + dt.timedelta(days=(37 * n) % 18_000))
     street = "Lindenstraße 5"
     postal_code = "20095"
     city = "Hamburg"
