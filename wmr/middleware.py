@@ -15,3 +15,24 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             audit.unbind_request(token)
+
+
+class ClinicLanguageMiddleware:
+    """German first: the clinic's language (LANGUAGE_CODE) unless the user chose another with the language switch
+    (Django's language cookie). The browser's Accept-Language is ignored on purpose: a clinic PC with an English
+    operating system must still show the clinic's German UI."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
