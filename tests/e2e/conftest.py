@@ -49,7 +49,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="de-DE", accept_downloads=True, viewport={"width": 1400, "height": 1000})
+    # an English browser on purpose: the clinic UI must still be German
+    context = browser.new_context(locale="en-US", accept_downloads=True, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     yield page
     context.close()
