@@ -9,8 +9,6 @@ A stay outside your care team answers 404, never 403 (issue 3). A URL pattern mi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.test import Client
@@ -19,49 +17,26 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from patients import services
 from patients.documents import invitation_create
 from patients.models import ConsentKind, ContactKind, ExternalContact, LinkPurpose
-
-PERSONAS = ("treating", "social_worker", "other_team", "manager", "privacy_officer", "admin", "anonymous")
-FIXTURE_OF = {
-    "treating": "treating_psychologist",
-    "social_worker": "social_worker",
-    "other_team": "other_team_clinician",
-    "manager": "manager",
-    "privacy_officer": "privacy_officer",
-    "admin": "admin_user",
-}
-
-
-def expect(default: int, **per_persona: int) -> dict[str, int]:
-    return {persona: per_persona.get(persona, default) for persona in PERSONAS}
-
-
-# Groups of expectations, named after the rule they encode.
-TEAM_READ = expect(404, treating=200, social_worker=200, anonymous=302)
-TEAM_WRITE_FORM = TEAM_READ  # form pages: the care team's clinicians only (both are clinicians)
-TEAM_WRITE_POST = expect(404, treating=302, social_worker=302, anonymous=302)
-POST_ONLY_GET = expect(405)
-CLINICIANS = expect(404, treating=200, social_worker=200, other_team=200, anonymous=302)
-LOGGED_IN = expect(200, anonymous=302)
-PRIVACY_OFFICER_ONLY = expect(404, privacy_officer=200, anonymous=302)
-PUBLIC = expect(200)
-API_LIST = expect(200, anonymous=403)
-API_TEAM = expect(404, treating=200, social_worker=200, anonymous=403)
-API_LOGGED_IN = expect(200, anonymous=403)
-ADMIN_SITE = expect(302, admin=200)  # Django admin: staff only, the rest is sent to the admin login
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    method: str
-    args: Callable[[dict], list]
-    expected: dict[str, int]
-    data: Callable[[dict], dict] | None = None
-
-
-def stay(o):
-    return [o["stay"].pk]
-
+from tests.permissions import (  # noqa: E402
+    ADMIN_SITE,
+    API_LIST,
+    API_LOGGED_IN,
+    API_TEAM,
+    CLINICIANS,
+    FIXTURE_OF,
+    LOGGED_IN,
+    PERSONAS,
+    POST_ONLY_GET,
+    PRIVACY_OFFICER_ONLY,
+    PUBLIC,
+    TEAM_READ,
+    TEAM_WRITE_FORM,
+    TEAM_WRITE_POST,
+    Row,
+    expect,
+    stay,
+)
+from tests.screening import matrix_api, matrix_instruments, matrix_reports, matrix_stay  # noqa: E402
 
 MATRIX: list[Row] = [
     Row("home", "get", lambda o: [], expect(302)),
@@ -109,6 +84,8 @@ MATRIX: list[Row] = [
     Row("admin:patients_facility_changelist", "get", lambda o: [], ADMIN_SITE),
     Row("admin:patients_facility_change", "get", lambda o: [o["stay"].facility_id], ADMIN_SITE),
 ]
+
+MATRIX += matrix_stay.ROWS + matrix_reports.ROWS + matrix_instruments.ROWS + matrix_api.ROWS
 
 # Admin patterns are covered by the sampled rows above (same AdminSite.admin_view wrapper for every one).
 COVERED_BY_ADMIN_SAMPLE = "admin:"

@@ -73,3 +73,30 @@ class AuditEntry(models.Model):
         from wmr.audit import action_label
 
         return action_label(self.action)
+
+
+class Notification(models.Model):
+    """An in-app message for one staff member (e.g. "the quarterly screening report is ready")."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(_("key"), max_length=120, blank=True, help_text=_("makes sending idempotent"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="notification_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "wmr",
     "staff",
     "patients",
+    "screening",
     "cases",
 ]
 

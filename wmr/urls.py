@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("wmr.audit_urls")),
     path("patients/", include("patients.urls")),
     path("p/", include("patients.link_urls")),
+    path("screening/", include("screening.urls")),
     path("cases/", include("cases.urls")),
     path("api/v1/", include("wmr.api_urls")),
     path("admin/", admin.site.urls),
