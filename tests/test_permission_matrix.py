@@ -36,7 +36,13 @@ from tests.permissions import (  # noqa: E402
     expect,
     stay,
 )
-from tests.screening import matrix_api, matrix_instruments, matrix_reports, matrix_stay  # noqa: E402
+from tests.screening import (  # noqa: E402
+    matrix_api,
+    matrix_assignment,
+    matrix_instruments,
+    matrix_reports,
+    matrix_results,
+)
 
 MATRIX: list[Row] = [
     Row("home", "get", lambda o: [], expect(302)),
@@ -85,7 +91,7 @@ MATRIX: list[Row] = [
     Row("admin:patients_facility_change", "get", lambda o: [o["stay"].facility_id], ADMIN_SITE),
 ]
 
-MATRIX += matrix_stay.ROWS + matrix_reports.ROWS + matrix_instruments.ROWS + matrix_api.ROWS
+MATRIX += matrix_results.ROWS + matrix_assignment.ROWS + matrix_reports.ROWS + matrix_instruments.ROWS + matrix_api.ROWS
 
 # Admin patterns are covered by the sampled rows above (same AdminSite.admin_view wrapper for every one).
 COVERED_BY_ADMIN_SAMPLE = "admin:"

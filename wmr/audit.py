@@ -55,6 +55,8 @@ ACTIONS: dict[str, Any] = {
     "patients.link.opened": _("Patient link opened by the patient"),
     "patients.link.used": _("Patient link used by the patient"),
     "patients.link.rejected": _("Invalid patient link tried"),
+    "screening.result.recorded": _("Screening result recorded"),
+    "screening.result.corrected": _("Screening result corrected"),
     "wmr.audit.viewed": _("Audit log read"),
     "wmr.audit.exported": _("Audit log exported"),
     "staff.login.succeeded": _("Login"),
