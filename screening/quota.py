@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from screening import rules
+
 BERLIN = ZoneInfo("Europe/Berlin")
 WMR_CODE = "3197"
 OTHER_CODE = "3100"
 COMPLETE = ("positive", "negative")
 DEFAULT_SCREENING_DUE_DAY = 7  # S-3 (facility setting, 1–7)
-CODE_DUE_DAY = 7  # D-2: end of treatment day 7
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 SHARE_DUE_DAYS = 14  # Q-6 PRODUCT CHOICE: shared within 14 days after quarter end
 
@@ -155,8 +156,8 @@ def is_assigned(stay: StayFacts) -> bool:
 
 def screened_at_start(stay: StayFacts) -> bool:
     """S-3: a complete result completed on or before treatment day ``screening_due_day`` (default 7)."""
-    due = stay.admission_date + dt.timedelta(days=stay.screening_due_day - 1)
-    return any(s.complete and s.completed_on <= due for s in stay.screenings)
+    facts = [rules.ResultFact(status=s.status, completed_on=s.completed_on) for s in stay.screenings]
+    return rules.screened_at_start(facts, stay.admission_date, stay.screening_due_day)
 
 
 def index_screening(stay: StayFacts) -> Screening | None:
@@ -194,24 +195,25 @@ def not_positive_status(stay: StayFacts) -> str:
 
 
 def code_correction(stay: StayFacts) -> str | None:
-    """D-1…D-3 for rec. 2.5: the department code after a mismatch decided in the first treatment week.
-
-    Returns None when no decision in week 1 differs from the allocated code (not applicable), else ``in_time``,
-    ``late`` or ``open``. Due = admission + 6 days, or the discharge date when earlier (D-2).
+    """Rec. 2.5 (D-1…D-3, through ``screening.rules.code_task``): the department code after the last decision taken
+    in the first treatment week. None when it needs no change (not applicable), else ``in_time``, ``late`` or
+    ``open``. Due = admission + 6 days, or the discharge date when earlier (D-2).
     """
-    week_end = stay.admission_date + dt.timedelta(days=CODE_DUE_DAY - 1)
-    week1 = [d for d in stay.ordered_decisions() if d.decided_on <= week_end]
+    week1 = [d for d in stay.ordered_decisions() if rules.decided_in_first_week(stay.admission_date, d.decided_on)]
     if not week1:
         return None
     decision = week1[-1]
     done = sorted((c for c in stay.corrections if c.to_code == decision.target_code), key=lambda c: c.corrected_on)
+    # once corrected, the stay may already carry the new code: the mismatch was against the code corrected from
     allocated = done[0].from_code if done else stay.department_code
-    if decision.target_code == allocated:
+    task = rules.code_task(
+        allocated, decision.target_code, stay.admission_date, stay.discharge_date, decision.decided_on, True
+    )
+    if task is None:
         return None
-    due = min(week_end, stay.discharge_date) if stay.discharge_date else week_end
     if not done:
         return "open"
-    return "in_time" if done[0].corrected_on <= due else "late"
+    return "in_time" if done[0].corrected_on <= task.due else "late"
 
 
 # the share (Q-1…Q-5)
