@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from wmr.env import ImproperSetting, env_bool, env_int, env_list, env_str
@@ -180,7 +181,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Q-6 (rec. 2.8): last quarter's screening-quota report, first day of each quarter at 06:00 Europe/Berlin
+    "screening-quota-reports": {
+        "task": "screening.tasks.build_last_quarter_reports",
+        "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+}
+
+# E-mail (the quarterly report's notice): Django's backends; the embedded default prints mails to the console.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
