@@ -195,13 +195,15 @@ def not_positive_status(stay: StayFacts) -> str:
 
 
 def code_correction(stay: StayFacts) -> str | None:
-    """Rec. 2.5 (D-1…D-3, through ``screening.rules.code_task``): the department code after the last decision taken
-    in the first treatment week. None when it needs no change (not applicable), else ``in_time``, ``late`` or
-    ``open``. Due = admission + 6 days, or the discharge date when earlier (D-2).
+    """Rec. 2.5 (D-1…D-3, through ``screening.rules.code_task``): the department code after the stay's first
+    decision, or after the last decision taken by day 7 when there are several (as the case overview counts it).
+    None when no change is needed (not applicable), else ``in_time``, ``late`` or ``open``. Due = admission + 6 days,
+    or the discharge date when earlier (D-2).
     """
-    week1 = [d for d in stay.ordered_decisions() if rules.decided_in_first_week(stay.admission_date, d.decided_on)]
-    if not week1:
+    decisions = stay.ordered_decisions()
+    if not decisions:
         return None
+    week1 = [d for d in decisions if rules.decided_in_first_week(stay.admission_date, d.decided_on)] or decisions[:1]
     decision = week1[-1]
     done = sorted((c for c in stay.corrections if c.to_code == decision.target_code), key=lambda c: c.corrected_on)
     # once corrected, the stay may already carry the new code: the mismatch was against the code corrected from

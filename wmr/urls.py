@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("audit/", include("wmr.audit_urls")),
+    path("notifications/", include("wmr.notification_urls")),
     path("patients/", include("patients.urls")),
     path("p/", include("patients.link_urls")),
     path("screening/", include("screening.urls")),

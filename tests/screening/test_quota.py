@@ -212,13 +212,18 @@ def test_a_discharge_before_day_seven_moves_the_code_due_date():
     assert quota.code_correction(_coded([correction], discharge=D(2026, 3, 6))) == "late"
 
 
-def test_no_mismatch_or_a_decision_after_week_one_is_not_a_code_correction_case():
+def test_no_mismatch_is_not_a_code_correction_case_and_a_late_first_decision_is_due_on_day_seven():
     matching = StayFacts(
         number="M",
         admission_date=D(2026, 3, 2),
         discharge_date=None,
         department_code="3197",
-        decisions=(Decision(id=1, decision="assign", decided_on=D(2026, 3, 2)),),
+        decisions=(
+            Decision(id=1, decision="assign", decided_on=D(2026, 3, 2)),
+            Decision(id=2, decision="not_assign", decided_on=D(2026, 3, 20), is_switch=True),
+        ),
     )
-    assert quota.code_correction(matching) is None
-    assert quota.code_correction(_coded(decided=D(2026, 3, 12))) is None
+    assert quota.code_correction(matching) is None  # the switch after week 1 is outside rec. 2.5 (D-5)
+    late_decision = Correction(decision_id=7, from_code="3100", to_code="3197", corrected_on=D(2026, 3, 13))
+    assert quota.code_correction(_coded(decided=D(2026, 3, 12))) == "open"
+    assert quota.code_correction(_coded([late_decision], decided=D(2026, 3, 12))) == "late"
