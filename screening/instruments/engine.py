@@ -276,7 +276,7 @@ def _compare(value: Decimal, op: str, limit: Decimal) -> bool:
 
 def _number_text(value: Any, language: str) -> str:
     number = _decimal(value)
-    text = str(number.quantize(Decimal(1))) if number == number.to_integral_value() else str(number.normalize())
+    text = str(int(number)) if number == number.to_integral_value() else str(number.normalize())
     return text.replace(".", ",") if language.startswith("de") else text
 
 

@@ -47,6 +47,8 @@ CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 # Lengths of the columns the definition's header is copied into (screening.models.InstrumentVersion, preset_code).
 MAX_LENGTH = {"code": 30, "version": 60, "variant": 40, "name_de": 120, "name_en": 120}
 MAX_CODE_LENGTH = 40
+# Points, ranges and cut-offs: scores are stored with one decimal in five digits (R-2, ScreeningResult.total).
+NUMBER_LIMIT = Decimal("9999.9")
 
 TOP_REQUIRED = (
     "code",
@@ -245,7 +247,11 @@ class _Checker:
         if not _is_number(data[key]):
             self.add(_join(path, key), _("Must be a number."))
             return None
-        return _decimal(data[key])
+        value = _decimal(data[key])
+        if abs(value) > NUMBER_LIMIT:
+            self.add(_join(path, key), _("Must lie between -%(limit)s and %(limit)s.") % {"limit": NUMBER_LIMIT})
+            return None
+        return value
 
     def integer(self, data: dict, key: str, path: str, *, minimum: int | None = None) -> int | None:
         if key not in data:
@@ -282,12 +288,12 @@ def _check_items(check: _Checker, items: Any) -> tuple[dict[str, dict], dict[str
         if not isinstance(item, dict):
             check.add(path, _("Must be a mapping of fields."))
             continue
+        before = len(check.errors)
         item_type = item.get("type")
-        if item_type is not None and item_type not in ITEM_TYPES:
+        if "type" in item and item_type not in ITEM_TYPES:
             check.add(_join(path, "type"), _("Must be one of: %(types)s.") % {"types": ", ".join(ITEM_TYPES)})
         # With an unknown type, do not also call its fields unknown: the type is the one mistake.
-        required, optional = ITEM_FIELDS.get(item_type, ((), all_type_fields))
-        before = len(check.errors)
+        required, optional = ITEM_FIELDS[item_type] if item_type in ITEM_TYPES else ((), all_type_fields)
         check.fields(item, path, ITEM_COMMON + required, ITEM_OPTIONAL + optional)
         code = check.code(item, "code", path)
         if code is not None:
@@ -516,9 +522,9 @@ def _check_presets(
         return valid
     for index, preset in enumerate(presets):
         path = _join("cutoff_presets", index)
+        before = len(check.errors)
         if not check.fields(preset, path, PRESET_REQUIRED, PRESET_OPTIONAL):
             continue
-        before = len(check.errors)
         code = check.code(preset, "code", path)
         if code is not None and code in valid:
             check.add(_join(path, "code"), _("Duplicate preset code “%(code)s”.") % {"code": code})
