@@ -98,7 +98,7 @@ def validate_definition(data: Any) -> list[DefinitionError]:
     for key, length in MAX_LENGTH.items():
         check.text(data, key, "", max_length=length, allow_empty=key == "variant", code=key == "code")
     check.text(data, "licence_note", "", allow_empty=True)
-    if check.boolean(data, "is_official", "") and str(data.get("version", "")).upper().startswith("DEMO"):
+    if check.boolean(data, "is_official", "") and str(data.get("version", "")).upper().startswith("DEMO-"):
         check.add("is_official", _("A DEMO version cannot be official."))
 
     valid_items, items = _check_items(check, data.get("items"))
