@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from patients.models import PatientLink, Stay
-from screening.errors import InvalidAnswer
-from screening.instruments.engine import AnswerError, score
+from screening.errors import InvalidAnswer, InvalidDefinition
+from screening.instruments.engine import AnswerError, DefinitionRejected, score
 from screening.models import InstrumentVersion, ScreeningResult
 from wmr import audit
 
@@ -38,6 +38,8 @@ def result_record(
         scored = score(instrument.definition, answers, rule)
     except AnswerError as exc:
         raise InvalidAnswer(exc.item, str(exc)) from exc
+    except DefinitionRejected as exc:  # a faulty stored definition or rule: say so, never a 500
+        raise InvalidDefinition(exc.errors) from exc
     with transaction.atomic():
         result = ScreeningResult(
             stay=stay,
@@ -47,7 +49,7 @@ def result_record(
             link=link,
             started_at=started_at,
             completed_at=completed_at or timezone.now(),
-            answers=answers,
+            answers=scored.answers,
             item_points={code: str(points) for code, points in scored.item_points.items()},
             scales={code: (None if value is None else str(value)) for code, value in scored.scales.items()},
             total=scored.total,
