@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from patients import selectors as patient_selectors
 from patients.models import Stay
+from screening.selectors_assignment import AssignmentState, stay_assignment
 
 
 def worklist(user) -> QuerySet[Stay]:
@@ -32,6 +33,7 @@ class CaseOverview:
     contacts: list = field(default_factory=list)
     documents: list = field(default_factory=list)
     links: list = field(default_factory=list)  # (link, state) pairs
+    screening: AssignmentState | None = None  # screening at start, assignment steps, §301 code task
 
 
 def case_overview(stay: Stay, *, today=None) -> CaseOverview:
@@ -50,4 +52,5 @@ def case_overview(stay: Stay, *, today=None) -> CaseOverview:
         contacts=list(patient_selectors.stay_contacts(stay)),
         documents=list(patient_selectors.stay_documents(stay)),
         links=[(link, link.state(now)) for link in patient_selectors.stay_links(stay)],
+        screening=stay_assignment(stay, today),
     )
