@@ -400,3 +400,20 @@ def test_someone_elses_notification_answers_404(client_for, quarter, manager, ot
     assert client_for(other_team_clinician).post(reverse("notifications:read", args=[note.pk])).status_code == 404
     note.refresh_from_db()
     assert note.read_at is None
+
+
+def test_the_beat_runs_on_the_first_day_of_each_quarter_at_six_berlin(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["screening-quota-reports"]
+    schedule = entry["schedule"]
+    assert entry["task"] == "screening.tasks.build_last_quarter_reports"
+    assert schedule.month_of_year == {1, 4, 7, 10}
+    assert (schedule.day_of_month, schedule.hour, schedule.minute) == ({1}, {6}, {0})
+    assert settings.CELERY_TIMEZONE == "Europe/Berlin"
+
+
+def test_the_beat_task_builds_last_quarter_for_every_facility(facility, other_facility, eager):
+    from screening.tasks import build_last_quarter_reports
+
+    ids = build_last_quarter_reports()
+    assert QuotaReport.objects.filter(pk__in=ids).count() == 2
+    assert build_last_quarter_reports() == ids  # idempotent
