@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from patients.errors import DomainError
 from patients.models import Stay
-from screening.errors import NoScreeningSetting
+from screening.errors import InvalidAnswer, NoScreeningSetting
+from screening.instruments.engine import AnswerError, validate_answers
 from screening.models import Channel, ResultStatus, ScreeningResult, ScreeningSetting
 from screening.selectors import setting_for
 from screening.services.results import result_record
@@ -32,6 +33,15 @@ def current_setting(stay: Stay, today: dt.date) -> ScreeningSetting:
     if setting is None:
         raise NoScreeningSetting()
     return setting
+
+
+def _normalised(instrument, answers: dict) -> dict:
+    """The answers as the engine reads them (numbers as int, yes/no as bool), so the stored raw answers are typed
+    the same whichever channel entered them. Raises ``InvalidAnswer`` (nothing stored)."""
+    try:
+        return validate_answers(instrument.definition, answers)
+    except AnswerError as exc:
+        raise InvalidAnswer(exc.item, exc.message) from exc
 
 
 def _check_completed_at(completed_at: dt.datetime, now: dt.datetime) -> None:
@@ -61,7 +71,7 @@ def result_enter(
     return result_record(
         stay=stay,
         instrument=setting.instrument,
-        answers=answers,
+        answers=_normalised(setting.instrument, answers),
         rule=setting.rule,
         preset_code=setting.preset_code,
         channel=channel,
@@ -115,7 +125,7 @@ def result_correct(
     return result_record(
         stay=result.stay,
         instrument=result.instrument,
-        answers=answers,
+        answers=_normalised(result.instrument, answers),
         rule=result.rule,
         preset_code=result.preset_code,
         channel=result.channel,
