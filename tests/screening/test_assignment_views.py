@@ -207,3 +207,21 @@ def test_a_need_assessment_without_reason_keeps_the_chosen_source(stay, treating
     assert response.status_code == 200
     assert 'value="primary_therapist_interview" selected' in response.content.decode()
     assert not NeedAssessment.objects.exists()
+
+
+def test_the_screening_section_costs_the_same_queries_with_a_full_record_as_with_none(
+    make_stay, march, treating_psychologist, team_physician, client_for
+):
+    from tests.cases.test_worklist import OVERVIEW_BUDGET, _count_queries
+
+    client = client_for(treating_psychologist)
+    empty = make_stay()
+    at_empty = _count_queries(client, reverse("cases:overview", args=[empty.pk]))
+    screen(march, positive=False, on=ADMISSION, by=treating_psychologist)
+    screen(march, positive=True, on=DAY, by=treating_psychologist)
+    motivation_record(by=treating_psychologist, stay=march, motivation="motivated", recorded_on=ADMISSION)
+    contraindication_check_record(by=team_physician, stay=march, checked_on=ADMISSION, findings=[])
+    decision_record(by=team_physician, stay=march, decision="assign", decided_on=DAY, reason="", participants="")
+    decision_record(by=team_physician, stay=march, decision="not_assign", decided_on=DAY, reason="no", participants="")
+    at_full = _count_queries(client, reverse("cases:overview", args=[march.pk]))
+    assert at_empty == at_full <= OVERVIEW_BUDGET
