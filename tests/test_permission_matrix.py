@@ -40,6 +40,7 @@ from tests.screening import (  # noqa: E402
     matrix_api,
     matrix_assignment,
     matrix_instruments,
+    matrix_link,
     matrix_reports,
     matrix_results,
 )
@@ -92,6 +93,7 @@ MATRIX: list[Row] = [
 ]
 
 MATRIX += matrix_results.ROWS + matrix_assignment.ROWS + matrix_reports.ROWS + matrix_instruments.ROWS + matrix_api.ROWS
+MATRIX += matrix_link.ROWS
 
 # Admin patterns are covered by the sampled rows above (same AdminSite.admin_view wrapper for every one).
 COVERED_BY_ADMIN_SAMPLE = "admin:"

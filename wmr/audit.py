@@ -57,6 +57,7 @@ ACTIONS: dict[str, Any] = {
     "patients.link.rejected": _("Invalid patient link tried"),
     "screening.result.recorded": _("Screening result recorded"),
     "screening.result.corrected": _("Screening result corrected"),
+    "screening.draft.saved": _("Screening answers saved by the patient on the link"),
     "screening.result.not_possible": _("Screening recorded as not possible"),
     "screening.results.viewed": _("Screening results of a stay read"),
     "screening.instrument.imported": _("Screening instrument version imported"),
@@ -144,6 +145,7 @@ def log(
         patient_id=patient_id,
         stay_id=stay_id,
         ip_address=client_address(request),
-        path=request.path[:300] if request is not None else "",
+        # a view may name a redacted path (the patient link's token never reaches the log)
+        path=getattr(request, "audit_path", request.path)[:300] if request is not None else "",
         data=data or {},
     )
