@@ -4,6 +4,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from patients.api import PatientViewSet, StayViewSet
+from screening.api import QuotaReportList, StayAssignmentState, StayScreeningList
 
 app_name = "api"
 
@@ -17,5 +18,8 @@ STAFF_ONLY = [IsAuthenticated]
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=STAFF_ONLY), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=STAFF_ONLY), name="docs"),
+    path("stays/<int:stay_pk>/screenings/", StayScreeningList.as_view(), name="stay-screenings"),
+    path("stays/<int:stay_pk>/assignment/", StayAssignmentState.as_view(), name="stay-assignment"),
+    path("quota-reports/", QuotaReportList.as_view(), name="quota-report-list"),
     path("", include(router.urls)),
 ]
