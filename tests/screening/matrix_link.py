@@ -1,4 +1,4 @@
-"""Permission-matrix rows of the patient's screening on the one-time link (collected by tests/test_permission_matrix.py).
+"""Permission-matrix rows of the patient's screening on the one-time link (see tests/test_permission_matrix.py).
 
 The link pages are public: the token is the credential, so every persona gets the same answer. Without htmx the
 autosave endpoint sends the browser back to the page (302); its htmx answers are covered in test_link_entry.py.
