@@ -244,7 +244,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # patient-link tokens (/p/<token>/) never reach a log line (issue 4)
+    "filters": {"redact_link_tokens": {"()": "patients.log_redaction.RedactLinkTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_link_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING")},
     # WeasyPrint logs every rendering step at INFO
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},

@@ -329,7 +329,25 @@ def test_the_token_never_reaches_the_request_log(patient, link_and_token, unusab
         for _ in range(3):
             patient.get(landing(raw))
     assert any(record.status_code == 429 for record in caplog.records if hasattr(record, "status_code"))
-    # Django escapes non-ASCII in request-log arguments: "…" is written as \u2026
-    assert any("/p/\\u2026/" in record.getMessage() for record in caplog.records)
+    # the redacted path ("…", which Django escapes as \u2026 in request-log arguments) is still logged
+    assert any(record.getMessage().startswith("Not Found: /p/") for record in caplog.records)
     secrets = [raw, *unusable_tokens.values()]
     assert not any(secret in record.getMessage() for record in caplog.records for secret in secrets)
+
+
+def test_the_log_handlers_redact_tokens_in_what_django_logs_before_the_view(link_and_token, caplog):
+    """A refused CSRF check is logged by Django's middleware with the raw path; the console handler's filter
+    (settings.LOGGING) rewrites it, so the written line never holds the token."""
+    from patients.log_redaction import RedactLinkTokens
+
+    _link, raw = link_and_token
+    handlers = [h for h in logging.getLogger().handlers if any(isinstance(f, RedactLinkTokens) for f in h.filters)]
+    assert handlers, "settings.LOGGING: the console handler must carry the redact_link_tokens filter"
+    with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
+        response = Client(enforce_csrf_checks=True).post(landing(raw), T1)
+    assert response.status_code == 403
+    records = [record for record in caplog.records if record.name == "django.security.csrf"]
+    assert records
+    for record in records:
+        assert handlers[0].filter(record)
+        assert raw not in record.getMessage() and raw not in handlers[0].format(record)
