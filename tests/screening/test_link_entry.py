@@ -351,3 +351,30 @@ def test_the_log_handlers_redact_tokens_in_what_django_logs_before_the_view(link
     for record in records:
         assert handlers[0].filter(record)
         assert raw not in record.getMessage() and raw not in handlers[0].format(record)
+
+
+def test_the_gunicorn_access_log_writes_link_paths_redacted():
+    """gunicorn.conf.py (read by gunicorn from the working directory) sets a logger that redacts the token in the
+    request line, the path and the referer of the access log."""
+    import datetime
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    logger = conf["RedactingLogger"](Config())
+    token = tokens.new_token()
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/p/{token}/answer/",
+        "PATH_INFO": f"/p/{token}/answer/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://klinik.example/p/{token}/",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, datetime.timedelta(seconds=1))
+    line = " ".join(str(value) for value in atoms.values())
+    assert token not in line
+    assert atoms["r"] == "GET /p/\u2026/answer/ HTTP/1.1"
