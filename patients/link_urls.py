@@ -9,6 +9,4 @@ app_name = "patient_link"
 urlpatterns = [
     path("", links.link_entry, name="entry"),
     path("<str:token>/", links.link_landing, name="landing"),
-    # autosave of one screening answer (htmx); the token path is redacted in every log
-    path("<str:token>/answer/", links.link_answer, name="answer"),
 ]

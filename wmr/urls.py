@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("wmr.notification_urls")),
     path("patients/", include("patients.urls")),
     path("p/", include("patients.link_urls")),
+    path("p/", include("screening.link_urls")),
     path("screening/", include("screening.urls")),
     path("cases/", include("cases.urls")),
     path("api/v1/", include("wmr.api_urls")),

@@ -7,6 +7,6 @@ autosave endpoint sends the browser back to the page (302); its htmx answers are
 from tests.permissions import Row, expect
 
 ROWS: list[Row] = [
-    Row("patient_link:answer", "get", lambda o: [o["token"]], expect(302)),
-    Row("patient_link:answer", "post", lambda o: [o["token"]], expect(302), data=lambda o: {"q-age": "52"}),
+    Row("screening_link:answer", "get", lambda o: [o["token"]], expect(302)),
+    Row("screening_link:answer", "post", lambda o: [o["token"]], expect(302), data=lambda o: {"q-age": "52"}),
 ]

@@ -69,7 +69,7 @@ def landing(token: str) -> str:
 
 
 def answer_url(token: str) -> str:
-    return reverse("patient_link:answer", args=[token])
+    return reverse("screening_link:answer", args=[token])
 
 
 def autosave(client: Client, token: str, name: str, value: str):
