@@ -540,7 +540,6 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
     today = today or timezone.localdate()
     present = demo_keys_present()
     if present == DEMO_SIZE:
-        _ensure_screening_settings(today=today)  # a demo loaded before screening existed gets its settings
         return DemoResult(loaded=False, logins=demo_logins(), counts=present)
     if any(present.values()):
         raise DemoConflict()
@@ -549,46 +548,7 @@ def load_demo(*, today: dt.date | None = None) -> DemoResult:
         staff = _create_staff(facilities)
         for spec in PATIENTS:
             _create_patient(spec, facilities=facilities, staff=staff, today=today)
-        _ensure_screening_settings(today=today)
     return DemoResult(loaded=True, logins=demo_logins(), counts=DEMO_SIZE.copy())
-
-
-DEMO_SCREENING = ("simbo_c_demo_1", "simbo_27")  # SIMBO-C DEMO-1 with the default cut-off (screening.md F-3)
-
-
-def _ensure_screening_settings(*, today: dt.date) -> None:
-    """Every demo facility screens both departments with SIMBO-C DEMO-1, preset simbo_27, unless it has a setting.
-
-    Written through the screening services (audit rows), by the demo admin. A production installation refuses an
-    unofficial table (PRODUCT CHOICE in ``screening.services.instruments``): then the demo has no setting and the
-    clinic imports its licensed table first.
-    """
-    from screening.instruments.loader import load_definition
-    from screening.models import InstrumentVersion, ScreeningSetting
-    from screening.services.instruments import UnofficialInstrumentRefused, instrument_import, setting_set
-
-    admin = User.objects.get(username=next(s.username for s in STAFF if s.role == Role.ADMIN))
-    definition = load_definition(DEMO_SCREENING[0])
-    instrument = InstrumentVersion.objects.filter(code=definition["code"], version=definition["version"]).first()
-    if instrument is None:
-        instrument = instrument_import(by=admin, data=definition)
-    # before every demo stay: discharged stays began at most two quarters ago
-    effective_from = dt.date(today.year - 1, 1, 1)
-    for facility in Facility.objects.filter(ik_number__in=[f.ik_number for f in FACILITIES]):
-        for code in (DepartmentCode.PSYCHOSOMATICS, DepartmentCode.WMR_INPATIENT):
-            if ScreeningSetting.objects.filter(facility=facility, department_code=code).exists():
-                continue
-            try:
-                setting_set(
-                    by=admin,
-                    facility=facility,
-                    department_code=code,
-                    instrument=instrument,
-                    preset_code=DEMO_SCREENING[1],
-                    effective_from=effective_from,
-                )
-            except UnofficialInstrumentRefused:
-                return
 
 
 def _create_facility(spec: FacilitySpec) -> Facility:

@@ -1,12 +1,18 @@
-"""``manage.py load_demo``: the demo clinic (``patients.demo``), idempotent, with the demo logins printed at the end."""
+"""``manage.py load_demo``: the demo clinic, idempotent, with the demo logins printed at the end.
+
+It lives in ``cases`` (the end of the journey) because it composes every app's demo part in journey order:
+``patients.demo`` (facilities, staff, patients, stays), then ``screening.demo`` (settings, screenings, decisions).
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from patients.demo import DemoConflict, DemoLogin, load_demo
+from screening.demo import load_screening_demo
 
 
 class Command(BaseCommand):
@@ -35,6 +41,11 @@ class Command(BaseCommand):
             result = load_demo()
         except DemoConflict as exc:
             raise CommandError(exc.message) from exc
+        screened = load_screening_demo(today=timezone.localdate())
+        if screened:
+            self.stdout.write(
+                _("Screening and WMR assignment recorded for %(count)d demo stays.") % {"count": screened}
+            )
         if result.loaded:
             self.stdout.write(
                 self.style.SUCCESS(
