@@ -21,6 +21,9 @@ from screening.services.results import result_record
 from staff.models import Role, User
 
 BERLIN = ZoneInfo("Europe/Berlin")
+# Helen Berger (the Hamburg-model burnout patient) is left for the demo itself: her screening arrives through her
+# patient link and the team records her assignment (the browser journey of issue 4 does exactly that).
+LEFT_FOR_THE_DEMO = {("Helen", "Berger")}
 
 # SIMBO-C DEMO-1 answers (screening.md §11): T1 = 87 points (positive), T2 = 16 (negative).
 POSITIVE = {
@@ -95,6 +98,8 @@ def load_screening_demo(*, today: dt.date) -> int:
     )
     done = 0
     for index, stay in enumerate(stays):
+        if (stay.patient.first_name, stay.patient.last_name) in LEFT_FOR_THE_DEMO:
+            continue
         _screen_and_assign(stay, index=index, psychologist=psychologist, physician=physician, today=today)
         done += 1
     return done

@@ -247,6 +247,6 @@ def test_it_refuses_to_mix_into_a_database_where_only_part_of_the_demo_exists(db
 
 
 def test_the_command_help_renders():
-    from patients.management.commands.load_demo import Command
+    from cases.management.commands.load_demo import Command
 
     assert "--force" in Command().create_parser("manage.py", "load_demo").format_help()

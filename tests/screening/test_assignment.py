@@ -84,6 +84,15 @@ def screen(stay, *, positive: bool, on: dt.date, by=None):
     )
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """These tests read the services' messages for their content; the pages' German is tested with the views."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def physician(facility):
     return UserFactory(

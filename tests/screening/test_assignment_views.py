@@ -105,10 +105,10 @@ def test_the_contraindication_form_needs_findings_or_none_and_other_needs_a_text
     client = client_for(team_physician)
     response = client.post(url("contraindications", stay), {"checked_on": "2026-03-03"})
     assert response.status_code == 200
-    assert "confirm that there are none" in response.content.decode()
+    assert "bestätigen Sie, dass keine vorliegen" in response.content.decode()  # the clinic's German
     response = client.post(url("contraindications", stay), {"checked_on": "2026-03-03", "findings": ["other"]})
     assert response.status_code == 200
-    assert "describe the other contraindication" in response.content.decode()
+    assert "beschreiben Sie die sonstige Kontraindikation" in response.content.decode()
     assert re.search(r'<input[^>]*value="other"[^>]*checked>', response.content.decode())  # the ticks are kept
     assert not ContraindicationCheck.objects.exists()
 
