@@ -55,14 +55,14 @@ def private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-def public_link_page(view=None, *, methods=("GET", "POST")):
+def public_link_page(view=None, *, methods=("GET", "POST"), group: str = RATE_GROUP, rate=None):
     """Public page of the patient link: GET/POST only, rate-limited per address (django-ratelimit raises
     Ratelimited, which its middleware turns into ``link_rate_limited``), no caching, no indexing. A page with a
     token in its path sets ``request.audit_path`` (the path with the token replaced by "…"), which the audit log
     and the request log use instead of the path."""
 
     def decorate(view):
-        limited = ratelimit(group=RATE_GROUP, key="ip", rate=_rate, block=True)(view)
+        limited = ratelimit(group=group, key="ip", rate=rate or _rate, block=True)(view)
 
         @wraps(view)
         def wrapped(request, *args, **kwargs):

@@ -67,7 +67,12 @@ def _screening_page(request, link, setting, questionnaire, contacts, *, confirm_
     return render(request, "patients/link_screening.html", context)
 
 
-@links.public_link_page
+# Autosave sends one request per answer: its own budget, so answering quickly never locks a patient out of her
+# questionnaire (guessing is stopped by the wrong-token limit before any token reaches this view).
+AUTOSAVE_RATE = "120/m"
+
+
+@links.public_link_page(group="screening.link.autosave", rate=AUTOSAVE_RATE)
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """Autosave of one answer (htmx, on change): checked with the engine, kept in the draft, or an inline message
     and nothing saved. Without htmx there is nothing to do here: back to the page."""

@@ -378,3 +378,13 @@ def test_the_gunicorn_access_log_writes_link_paths_redacted():
     line = " ".join(str(value) for value in atoms.values())
     assert token not in line
     assert atoms["r"] == "GET /p/\u2026/answer/ HTTP/1.1"
+
+
+def test_autosaving_every_answer_does_not_use_up_the_page_limit(patient, link_and_token, settings):
+    """A patient who answers quickly must never be locked out: autosave has its own budget (120/m)."""
+    _, token = link_and_token
+    settings.PATIENT_LINK_RATE = "3/m"
+    for age in range(40, 46):  # six autosaves, twice the page limit
+        response = autosave(patient, token, "age", str(age))
+        assert response.status_code == 200
+    assert patient.get(landing(token)).status_code == 200  # the page budget is untouched
