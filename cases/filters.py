@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from patients.models import DepartmentCode, Stay, StayStatus
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from wmr.filters import DATE_INPUT, BootstrapFilterSet
 
 
 def parse_birth_date(text: str) -> dt.date | None:
@@ -24,7 +22,7 @@ def parse_birth_date(text: str) -> dt.date | None:
     return None
 
 
-class WorklistFilter(django_filters.FilterSet):
+class WorklistFilter(BootstrapFilterSet):
     q = django_filters.CharFilter(label=_("Name or birth date"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=StayStatus.choices)
     department_code = django_filters.ChoiceFilter(label=_("Department"), choices=DepartmentCode.choices)
@@ -38,16 +36,6 @@ class WorklistFilter(django_filters.FilterSet):
     class Meta:
         model = Stay
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = css
 
     def search(self, queryset, name, value: str):
         value = value.strip()

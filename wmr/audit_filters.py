@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from patients.models import Stay
 from wmr.audit import ACTIONS
+from wmr.filters import DATE_INPUT, BootstrapFilterSet
 from wmr.models import AuditEntry
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def audit_entries() -> QuerySet[AuditEntry]:
@@ -68,7 +67,7 @@ def _start_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
-class AuditFilter(django_filters.FilterSet):
+class AuditFilter(BootstrapFilterSet):
     patient = PatientFilter(label=_("Patient id or stay number"), method="filter_patient")
     user = django_filters.CharFilter(label=_("User name"), method="filter_user")
     action = django_filters.ChoiceFilter(label=_("Action"), choices=action_choices)
@@ -78,16 +77,6 @@ class AuditFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = css
 
     def filter_patient(self, queryset, name, value: PatientRef | None):
         return queryset.filter(patient_id=value.patient_id) if value else queryset
