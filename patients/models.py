@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from patients import rules
 from patients.validators import validate_ik, validate_kvnr, validate_rvnr
+from wmr.fields import author_field
 
 
 class Facility(models.Model):
@@ -188,14 +189,7 @@ class Stay(models.Model):
         _("employment"), max_length=20, choices=EmploymentStatus.choices, default=EmploymentStatus.EMPLOYED
     )
     occupation = models.CharField(_("occupation"), max_length=120, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -280,14 +274,7 @@ class CareTeamMembership(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="memberships"
     )
     function = models.CharField(_("function in the team"), max_length=30, choices=TeamFunction.choices)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("added by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    added_by = author_field(_("added by"))
     added_at = models.DateTimeField(_("added"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -320,23 +307,9 @@ class Consent(models.Model):
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = author_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
-    withdrawal_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("withdrawal recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    withdrawal_recorded_by = author_field(_("withdrawal recorded by"))
     history = HistoricalRecords()
 
     class Meta:
@@ -404,14 +377,7 @@ class ExternalContact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=ContactSource.choices, default=ContactSource.STAFF)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -458,14 +424,7 @@ class ContactEvent(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
     note = models.TextField(_("note"), blank=True)
     consent = models.ForeignKey(Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = author_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -498,14 +457,7 @@ class Document(models.Model):
     facts = models.JSONField(
         _("facts"), default=dict, blank=True, help_text=_("What the document states, for the indicators.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -543,27 +495,13 @@ class PatientLink(models.Model):
     stay = models.ForeignKey(Stay, verbose_name=_("stay"), on_delete=models.CASCADE, related_name="links")
     purpose = models.CharField(_("purpose"), max_length=30, choices=LinkPurpose.choices)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = author_field(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    revoked_by = author_field(_("revoked by"))
 
     objects = PatientLinkQuerySet.as_manager()
 

@@ -3,7 +3,6 @@ quarterly screening-quota report. Rules: ../shared/domain/screening.md (cited by
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -11,18 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from patients.models import DepartmentCode, Facility, PatientLink, Stay
-
-
-def _author(verbose: str, **kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        **kwargs,
-    )
+from wmr.fields import author_field
 
 
 class InstrumentVersion(models.Model):
@@ -36,7 +24,7 @@ class InstrumentVersion(models.Model):
     is_official = models.BooleanField(_("official scoring table"), default=False)
     licence_note = models.TextField(_("licence / source"), blank=True)
     definition = models.JSONField(_("definition"))
-    created_by = _author(_("imported by"))
+    created_by = author_field(_("imported by"))
     created_at = models.DateTimeField(_("imported"), default=timezone.now)
 
     class Meta:
@@ -64,7 +52,7 @@ class ScreeningSetting(models.Model):
         _("screening due by day"), default=7, validators=[MinValueValidator(1), MaxValueValidator(7)]
     )
     effective_from = models.DateField(_("effective from"))
-    created_by = _author(_("set by"))
+    created_by = author_field(_("set by"))
     created_at = models.DateTimeField(_("set"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -98,7 +86,7 @@ class ScreeningResult(models.Model):
         InstrumentVersion, verbose_name=_("instrument version"), null=True, blank=True, on_delete=models.PROTECT
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    entered_by = _author(_("entered by"))
+    entered_by = author_field(_("entered by"))
     link = models.ForeignKey(
         PatientLink, verbose_name=_("patient link"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -170,7 +158,7 @@ class NeedAssessment(models.Model):
     source = models.CharField(_("found in"), max_length=40, choices=NeedSource.choices)
     assessed_on = models.DateField(_("date"))
     reason = models.TextField(_("reason"))
-    author = _author(_("author"))
+    author = author_field(_("author"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -199,7 +187,7 @@ class MotivationRecord(models.Model):
     motivation = models.CharField(_("motivation"), max_length=20, choices=Motivation.choices)
     note = models.TextField(_("note"), blank=True)
     recorded_on = models.DateField(_("date"))
-    author = _author(_("author"))
+    author = author_field(_("author"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -244,7 +232,7 @@ class ContraindicationCheck(models.Model):
     checked_on = models.DateField(_("date"))
     findings = models.JSONField(_("contraindications found"), default=list, blank=True)
     other_text = models.CharField(_("other contraindication"), max_length=300, blank=True)
-    physician = _author(_("physician"))
+    physician = author_field(_("physician"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -306,7 +294,7 @@ class AssignmentDecision(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_by = _author(_("decided by"))
+    decided_by = author_field(_("decided by"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -338,7 +326,7 @@ class CodeCorrection(models.Model):
     to_code = models.CharField(_("to"), max_length=4, choices=DepartmentCode.choices)
     corrected_on = models.DateField(_("corrected on"))
     reference = models.CharField(_("§301 message reference"), max_length=80)
-    recorded_by = _author(_("recorded by"))
+    recorded_by = author_field(_("recorded by"))
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -374,7 +362,7 @@ class QuotaReport(models.Model):
     csv = models.BinaryField(_("CSV"), null=True, blank=True)
     csv_sha256 = models.CharField(_("CSV SHA-256"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
-    requested_by = _author(_("requested by"))
+    requested_by = author_field(_("requested by"))
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     built_at = models.DateTimeField(_("built"), null=True, blank=True)
     shared_at = models.DateTimeField(_("shared with the team"), null=True, blank=True)
