@@ -1,10 +1,8 @@
 """The three shipped DEMO instrument definitions (screening.md §9: invented points, never official) as instrument
-versions, and the default contraindication list (A-4, rec. 2.3).
+versions (the default contraindication list is seeded by 0002).
 
 The definition files are read as they are shipped in ``screening/instruments/definitions/``; a version that exists
 already (same code + version) is left alone, so the migration can run on a database that imported them by hand.
-The contraindications are created with get_or_create: 0002 seeds the same three, this keeps the seed complete
-whichever of the two ran first.
 """
 
 import json
@@ -16,18 +14,6 @@ DEFINITIONS = Path(__file__).resolve().parent.parent / "instruments" / "definiti
 DEMO_FILES = ("simbo_c_demo_1.json", "sibar_demo_1.json", "wuerzburg_demo_1.json")
 HEADER = ("variant", "name_de", "name_en", "is_official", "licence_note")
 
-CONTRAINDICATIONS = [
-    (
-        "unrealistic_rtw_prospect",
-        "Keine realistische Aussicht auf Rückkehr an den Arbeitsplatz",
-        "No realistic prospect of returning to work",
-        False,
-        10,
-    ),
-    ("medical_instability", "Medizinische Instabilität", "Medical instability", False, 20),
-    ("other", "Andere Kontraindikation", "Other contraindication", True, 90),
-]
-
 
 def _demo_definitions():
     for name in DEMO_FILES:
@@ -36,17 +22,11 @@ def _demo_definitions():
 
 def create(apps, schema_editor):
     InstrumentVersion = apps.get_model("screening", "InstrumentVersion")
-    Contraindication = apps.get_model("screening", "Contraindication")
     for data in _demo_definitions():
         InstrumentVersion.objects.get_or_create(
             code=data["code"],
             version=data["version"],
             defaults={**{key: data[key] for key in HEADER}, "definition": data},
-        )
-    for code, label_de, label_en, needs_text, position in CONTRAINDICATIONS:
-        Contraindication.objects.get_or_create(
-            code=code,
-            defaults={"label_de": label_de, "label_en": label_en, "needs_text": needs_text, "position": position},
         )
 
 
