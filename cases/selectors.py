@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from diagnostics.selectors import stay_diagnostics_state
+from diagnostics.selectors_conference import stay_conference_state
+from goals.selectors import stay_goals_state
 from patients import selectors as patient_selectors
 from patients.models import Stay
 from screening.selectors_assignment import AssignmentState, stay_assignment
@@ -34,6 +37,9 @@ class CaseOverview:
     documents: list = field(default_factory=list)
     links: list = field(default_factory=list)  # (link, state) pairs
     screening: AssignmentState | None = None  # screening at start, assignment steps, §301 code task
+    goals: object | None = None  # goal agreement: written in the first week, agreed, copy, reviews
+    diagnostics: object | None = None  # diagnostics minutes/professions, job description, profiles
+    conference: object | None = None  # profile comparison, team conferences, planned therapies
 
 
 def case_overview(stay: Stay, *, today=None) -> CaseOverview:
@@ -53,4 +59,7 @@ def case_overview(stay: Stay, *, today=None) -> CaseOverview:
         documents=list(patient_selectors.stay_documents(stay)),
         links=[(link, link.state(now)) for link in patient_selectors.stay_links(stay)],
         screening=stay_assignment(stay, today),
+        goals=stay_goals_state(stay, today),
+        diagnostics=stay_diagnostics_state(stay, today),
+        conference=stay_conference_state(stay, today),
     )

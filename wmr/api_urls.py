@@ -21,5 +21,7 @@ urlpatterns = [
     path("stays/<int:stay_pk>/screenings/", StayScreeningList.as_view(), name="stay-screenings"),
     path("stays/<int:stay_pk>/assignment/", StayAssignmentState.as_view(), name="stay-assignment"),
     path("quota-reports/", QuotaReportList.as_view(), name="quota-report-list"),
+    path("", include("goals.api_urls")),
+    path("", include("diagnostics.api_urls")),
     path("", include(router.urls)),
 ]

@@ -85,6 +85,14 @@ ACTIONS: dict[str, Any] = {
 }
 
 
+def register_actions(actions: dict[str, Any]) -> None:
+    """Later journey apps add their action codes from ``AppConfig.ready`` (wmr never imports them)."""
+    clash = set(actions) & set(ACTIONS)
+    if clash:
+        raise ValueError(f"audit action codes registered twice: {sorted(clash)}")
+    ACTIONS.update(actions)
+
+
 def action_label(code: str) -> str:
     label = ACTIONS.get(code)
     return str(label) if label is not None else code

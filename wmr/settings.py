@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "staff",
     "patients",
     "screening",
+    "goals",
+    "diagnostics",
     "cases",
 ]
 

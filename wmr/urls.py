@@ -17,6 +17,8 @@ urlpatterns = [
     path("p/", include("patients.link_urls")),
     path("p/", include("screening.link_urls")),
     path("screening/", include("screening.urls")),
+    path("goals/", include("goals.urls")),
+    path("diagnostics/", include("diagnostics.urls")),
     path("cases/", include("cases.urls")),
     path("api/v1/", include("wmr.api_urls")),
     path("admin/", admin.site.urls),
