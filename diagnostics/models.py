@@ -86,9 +86,7 @@ class JobDescription(_StayScoped):
 
     stay = models.ForeignKey(Stay, verbose_name=_("stay"), on_delete=models.PROTECT, related_name="job_descriptions")
     job_title = models.CharField(_("job title"), max_length=200)
-    kldb_code = models.CharField(
-        _("KldB 2010 occupation code"), max_length=5, blank=True, validators=[kldb_validator]
-    )
+    kldb_code = models.CharField(_("KldB 2010 occupation code"), max_length=5, blank=True, validators=[kldb_validator])
     hours_per_week = models.DecimalField(
         _("hours per week"),
         max_digits=4,
@@ -130,9 +128,7 @@ class DiagnosticSession(_StayScoped):
     """One session of work-related diagnostics: date, minutes, the professions involved (rec 4.1: at the start,
     at least 90 minutes involving at least two professions)."""
 
-    stay = models.ForeignKey(
-        Stay, verbose_name=_("stay"), on_delete=models.PROTECT, related_name="diagnostic_sessions"
-    )
+    stay = models.ForeignKey(Stay, verbose_name=_("stay"), on_delete=models.PROTECT, related_name="diagnostic_sessions")
     phase = models.CharField(_("phase"), max_length=20, choices=DiagnosticPhase.choices, default=DiagnosticPhase.START)
     held_on = models.DateField(_("date"))
     minutes = models.PositiveSmallIntegerField(_("minutes"), validators=[MinValueValidator(1), MaxValueValidator(600)])
@@ -424,7 +420,9 @@ class PlannedTherapy(_StayScoped):
         on_delete=models.PROTECT,
         related_name="planned_therapies",
     )
-    item = models.ForeignKey(TherapyCatalogueItem, verbose_name=_("therapy"), on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        TherapyCatalogueItem, verbose_name=_("therapy"), on_delete=models.PROTECT, related_name="+"
+    )
     focus = models.CharField(_("focus"), max_length=300, blank=True)
     dimensions = models.JSONField(_("dimensions addressed"), default=list, blank=True)
     minutes_per_week = models.PositiveSmallIntegerField(

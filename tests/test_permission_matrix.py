@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from patients import services
 from patients.documents import invitation_create
 from patients.models import ConsentKind, ContactKind, ExternalContact, LinkPurpose
+from tests.diagnostics import matrix_conference, matrix_profiles  # noqa: E402
+from tests.goals import matrix as matrix_goals  # noqa: E402
 from tests.permissions import (  # noqa: E402
     ADMIN_SITE,
     API_LIST,
@@ -36,8 +38,6 @@ from tests.permissions import (  # noqa: E402
     expect,
     stay,
 )
-from tests.diagnostics import matrix_conference, matrix_profiles  # noqa: E402
-from tests.goals import matrix as matrix_goals  # noqa: E402
 from tests.screening import (  # noqa: E402
     matrix_api,
     matrix_assignment,
