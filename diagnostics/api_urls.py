@@ -1,5 +1,5 @@
-"""API paths of this app, included into wmr.api_urls under the "api" namespace (no app_name here)."""
+"""API paths of diagnostics, included into wmr.api_urls under the "api" namespace (no app_name here)."""
 
-from django.urls import path  # noqa: F401
+from diagnostics import api_comparison, api_conference, api_profiles
 
-urlpatterns: list = []
+urlpatterns = api_profiles.urlpatterns + api_comparison.urlpatterns + api_conference.urlpatterns

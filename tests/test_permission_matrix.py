@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from patients import services
 from patients.documents import invitation_create
 from patients.models import ConsentKind, ContactKind, ExternalContact, LinkPurpose
-from tests.diagnostics import matrix_conference, matrix_profiles  # noqa: E402
+from tests.diagnostics import matrix_comparison, matrix_conference, matrix_profiles  # noqa: E402
 from tests.goals import matrix as matrix_goals  # noqa: E402
 from tests.permissions import (  # noqa: E402
     ADMIN_SITE,
@@ -96,7 +96,7 @@ MATRIX: list[Row] = [
 
 MATRIX += matrix_results.ROWS + matrix_assignment.ROWS + matrix_reports.ROWS + matrix_instruments.ROWS + matrix_api.ROWS
 MATRIX += matrix_link.ROWS
-MATRIX += matrix_goals.ROWS + matrix_profiles.ROWS + matrix_conference.ROWS
+MATRIX += matrix_goals.ROWS + matrix_profiles.ROWS + matrix_comparison.ROWS + matrix_conference.ROWS
 
 # Admin patterns are covered by the sampled rows above (same AdminSite.admin_view wrapper for every one).
 COVERED_BY_ADMIN_SAMPLE = "admin:"

@@ -1,0 +1,5 @@
+"""api_conference (see diagnostics/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
