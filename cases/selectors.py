@@ -13,6 +13,7 @@ from goals.selectors import stay_goals_state
 from patients import selectors as patient_selectors
 from patients.models import Stay
 from screening.selectors_assignment import AssignmentState, stay_assignment
+from therapy.selectors_progress import stay_therapy_state
 
 
 def worklist(user) -> QuerySet[Stay]:
@@ -40,6 +41,7 @@ class CaseOverview:
     goals: object | None = None  # goal agreement: written in the first week, agreed, copy, reviews
     diagnostics: object | None = None  # diagnostics minutes/professions, job description, profiles
     conference: object | None = None  # profile comparison, team conferences, planned therapies
+    therapy: object | None = None  # counseling, groups, workplace training against their bars; topics
 
 
 def case_overview(stay: Stay, *, today=None) -> CaseOverview:
@@ -62,4 +64,5 @@ def case_overview(stay: Stay, *, today=None) -> CaseOverview:
         goals=stay_goals_state(stay, today),
         diagnostics=stay_diagnostics_state(stay, today),
         conference=stay_conference_state(stay, today),
+        therapy=stay_therapy_state(stay, today),
     )

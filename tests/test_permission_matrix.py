@@ -46,6 +46,7 @@ from tests.screening import (  # noqa: E402
     matrix_reports,
     matrix_results,
 )
+from tests.therapy import matrix_progress, matrix_sessions, matrix_training  # noqa: E402
 
 MATRIX: list[Row] = [
     Row("home", "get", lambda o: [], expect(302)),
@@ -96,6 +97,7 @@ MATRIX: list[Row] = [
 
 MATRIX += matrix_results.ROWS + matrix_assignment.ROWS + matrix_reports.ROWS + matrix_instruments.ROWS + matrix_api.ROWS
 MATRIX += matrix_link.ROWS
+MATRIX += matrix_sessions.ROWS + matrix_training.ROWS + matrix_progress.ROWS
 MATRIX += matrix_goals.ROWS + matrix_profiles.ROWS + matrix_comparison.ROWS + matrix_conference.ROWS
 
 # Admin patterns are covered by the sampled rows above (same AdminSite.admin_view wrapper for every one).

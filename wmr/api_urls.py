@@ -23,5 +23,6 @@ urlpatterns = [
     path("quota-reports/", QuotaReportList.as_view(), name="quota-report-list"),
     path("", include("goals.api_urls")),
     path("", include("diagnostics.api_urls")),
+    path("", include("therapy.api_urls")),
     path("", include(router.urls)),
 ]

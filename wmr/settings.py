@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "screening",
     "goals",
     "diagnostics",
+    "therapy",
     "cases",
 ]
 

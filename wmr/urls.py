@@ -19,6 +19,7 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("goals/", include("goals.urls")),
     path("diagnostics/", include("diagnostics.urls")),
+    path("therapy/", include("therapy.urls")),
     path("cases/", include("cases.urls")),
     path("api/v1/", include("wmr.api_urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,5 @@
+"""urls_training (see therapy/urls.py / api_urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
