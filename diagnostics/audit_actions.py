@@ -21,9 +21,27 @@ PROFILES = {
 }
 
 # instruments, comparison page and PDF
-COMPARISON: dict = {}
+COMPARISON = {
+    "diagnostics.instrument.imported": _("Profile instrument version imported"),
+    "diagnostics.instrument.changed": _("Profile instrument version changed"),
+    "diagnostics.instrument.change_refused": _("Change of a profile instrument version in use refused"),
+    "diagnostics.comparison.viewed": _("Profile comparison read"),
+    "diagnostics.comparison.api_viewed": _("Profile comparison read through the API"),
+    "diagnostics.comparison.pdf_created": _("PDF of the profile comparison created"),
+}
 
 # team conferences, flags, planned therapies
-CONFERENCE: dict = {}
+CONFERENCE = {
+    "diagnostics.conference.created": _("Team conference recorded"),
+    "diagnostics.conference.changed": _("Team conference changed (date, note or participants)"),
+    "diagnostics.conference.listed": _("Team conferences listed"),
+    "diagnostics.conference.viewed": _("Team conference read"),
+    "diagnostics.conference_case.added": _("Stay discussed at a team conference: comparison frozen"),
+    "diagnostics.conference_case.flags_decided": _("Flagged dimensions confirmed or dismissed by the conference"),
+    "diagnostics.conference_case.findings_changed": _("Conference findings of a stay changed"),
+    "diagnostics.conference_case.api_listed": _("Team-conference discussions of a stay read through the API"),
+    "diagnostics.therapy.planned": _("Therapy planned by the team conference"),
+    "diagnostics.therapy.ended": _("Planned therapy ended"),
+}
 
 ACTIONS = {**PROFILES, **COMPARISON, **CONFERENCE}
