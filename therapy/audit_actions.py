@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _  # noqa: F401
 SESSIONS: dict = {}
 
 # workplace training: sub-goals, situations, transfer strategies and their PDF
-TRAINING: dict = {}
+TRAINING: dict = {
+    "therapy.training.viewed": _("Workplace training of a stay read"),
+    "therapy.training.started": _("Workplace training started"),
+    "therapy.training.changed": _("Workplace training start or profile basis changed"),
+    "therapy.training.subgoal_added": _("Workplace-training sub-goal agreed"),
+    "therapy.training.subgoal_assessed": _("Workplace-training sub-goal assessed"),
+    "therapy.training.situation_added": _("Work situation practised recorded"),
+    "therapy.training.strategy_added": _("Transfer strategy recorded"),
+    "therapy.training.strategy_changed": _("Transfer strategy changed"),
+    "therapy.training.pdf_created": _("PDF of the transfer strategies created for the patient"),
+}
 
 # progress, my day, contact-log export
 PROGRESS: dict = {}
