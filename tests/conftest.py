@@ -15,6 +15,14 @@ from tests.factories import FacilityFactory, PatientFactory, StayFactory, UserFa
 
 
 @pytest.fixture(autouse=True)
+def _strict_audit_codes(monkeypatch):
+    """Every audit action code a test writes must have its translated label (the audit viewer shows it)."""
+    from wmr import audit
+
+    monkeypatch.setattr(audit, "STRICT", True)
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Tests run in the clinic's language unless they switch, and hash passwords fast: PBKDF2's million rounds
     would cost half a second per user. Production keeps Django's default hashers."""
