@@ -6,7 +6,27 @@ One dict per part so the parts can grow independently; ACTIONS joins them.
 from django.utils.translation import gettext_lazy as _  # noqa: F401
 
 # sessions, attendance, groups, the session API
-SESSIONS: dict = {}
+SESSIONS: dict = {
+    "therapy.session.logged": _("Session logged"),
+    "therapy.session.changed": _("Session changed"),
+    "therapy.session.cancelled": _("Session cancelled"),
+    "therapy.session.viewed": _("Session and its versions read"),
+    "therapy.sessions.viewed": _("Contact log of a stay read"),
+    "therapy.sessions.api_listed": _("Sessions of a stay read through the API"),
+    "therapy.group_session.logged": _("Group session logged"),
+    "therapy.group_session.changed": _("Group session changed"),
+    "therapy.group_session.cancelled": _("Group session cancelled"),
+    "therapy.group_session.viewed": _("Group session and its versions read"),
+    "therapy.group_sessions.api_listed": _("Sessions of a group read through the API"),
+    "therapy.attendance.logged": _("Participation in a group session logged"),
+    "therapy.attendance.changed": _("Participation in a group session changed"),
+    "therapy.attendance.cancelled": _("Group session cancelled for a participant"),
+    "therapy.attendance.viewed": _("Participation in a group read on the group's page"),
+    "therapy.group.created": _("Group created"),
+    "therapy.group.changed": _("Group changed"),
+    "therapy.membership.added": _("Patient added to a group"),
+    "therapy.membership.ended": _("Group membership ended"),
+}
 
 # workplace training: sub-goals, situations, transfer strategies and their PDF
 TRAINING: dict = {
