@@ -144,6 +144,8 @@ class Comparison:
     capacity_context: str
     rows: tuple[DimensionResult, ...]
     warnings: tuple[str, ...] = field(default=())  # codes; ``warning_texts`` translates them
+    level_min: int = 0  # the common axis of C and D: the demand scale's range
+    level_max: int = 4
 
     @property
     def rows_by_number(self) -> tuple[DimensionResult, ...]:
@@ -295,6 +297,8 @@ def compare(
         capacity_context=capacity_context,
         rows=tuple(sorted(rows, key=_sort_key)),
         warnings=warnings,
+        level_min=capacity_definition.demand.min,
+        level_max=capacity_definition.demand.max,
     )
 
 
@@ -406,6 +410,8 @@ def to_snapshot(comparison: Comparison) -> dict:
         "underload_min_reserve": comparison.underload_min_reserve,
         "capacity_context": comparison.capacity_context,
         "warnings": list(comparison.warnings),
+        "level_min": comparison.level_min,
+        "level_max": comparison.level_max,
         "rows": [
             {
                 "code": row.code,
@@ -452,4 +458,6 @@ def from_snapshot(data: dict) -> Comparison:
             for row in data["rows"]
         ),
         warnings=tuple(data.get("warnings", ())),
+        level_min=data.get("level_min", 0),
+        level_max=data.get("level_max", 4),
     )
