@@ -1,5 +1,9 @@
 """API paths of this app, included into wmr.api_urls under the "api" namespace (no app_name here)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from goals.api import StayGoals
+
+urlpatterns = [
+    path("stays/<int:stay_pk>/goals/", StayGoals.as_view(), name="stay-goals"),
+]

@@ -47,7 +47,7 @@ def stay_agreements(stay: Stay, *, with_outcomes: bool = False) -> QuerySet[Goal
         )
     return (
         GoalAgreement.objects.filter(stay=stay)
-        .select_related("created_by", "copy_handed_over_by")
+        .select_related("previous", "created_by", "copy_handed_over_by")
         .prefetch_related(Prefetch("goals", queryset=_goals()), Prefetch("reviews", queryset=reviews))
         .order_by("-version")
     )
