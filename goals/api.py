@@ -20,7 +20,17 @@ from wmr import audit
 class GoalSerializer(serializers.ModelSerializer):
     class Meta:
         model = Goal
-        fields = ["id", "position", "area", "text", "target", "responsible", "responsible_name", "review_on", "previous"]
+        fields = [
+            "id",
+            "position",
+            "area",
+            "text",
+            "target",
+            "responsible",
+            "responsible_name",
+            "review_on",
+            "previous",
+        ]
         read_only_fields = fields
 
 

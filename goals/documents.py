@@ -90,4 +90,3 @@ def copy_create(*, by, agreement: GoalAgreement, now: dt.datetime | None = None)
             data={"sha256": document.sha256, "agreement": agreement.pk, "version": agreement.version},
         )
     return document
-

@@ -42,7 +42,9 @@ class GoalAgreement(models.Model):
         on_delete=models.PROTECT,
         related_name="next_version",
     )
-    status = models.CharField(_("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.DRAFT
+    )
     written_on = models.DateField(_("goals written with the patient on"))
     agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     agreed_how = models.CharField(_("how it was agreed"), max_length=20, choices=AgreedHow.choices, blank=True)

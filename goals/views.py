@@ -219,7 +219,9 @@ def review(request: HttpRequest, stay) -> HttpResponse:
 
 
 def _agreement_of(stay, agreement_id: int) -> GoalAgreement:
-    return get_object_or_404(GoalAgreement.objects.select_related("stay__patient", "stay__facility"), pk=agreement_id, stay=stay)
+    return get_object_or_404(
+        GoalAgreement.objects.select_related("stay__patient", "stay__facility"), pk=agreement_id, stay=stay
+    )
 
 
 @require_POST
