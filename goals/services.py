@@ -90,8 +90,8 @@ def goal_add(*, by, agreement: GoalAgreement, **values) -> Goal:
         _locked_unless_draft(locked)
         position = (locked.goals.aggregate(n=Max("position"))["n"] or 0) + 1
         goal = Goal(agreement=locked, position=position, **_clean_goal_values(values))
-        goal.full_clean()
         _check_goal(goal, locked.stay)
+        goal.full_clean()
         goal.save()
         audit.log(goal, "goals.goal.added", user=by, data={"version": locked.version, "area": goal.area})
     return goal
@@ -105,8 +105,8 @@ def goal_update(*, by, goal: Goal, **values) -> Goal:
     with transaction.atomic():
         for name, value in data.items():
             setattr(goal, name, value)
-        goal.full_clean()
         _check_goal(goal, goal.agreement.stay)
+        goal.full_clean()
         goal.save()
         audit.log(goal, "goals.goal.changed", user=by, data={"fields": changed})
     return goal
