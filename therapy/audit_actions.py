@@ -42,6 +42,9 @@ TRAINING: dict = {
 }
 
 # progress, my day, contact-log export
-PROGRESS: dict = {}
+PROGRESS: dict = {
+    "therapy.myday.viewed": _("“My day” read (stays with open counseling bars)"),
+    "therapy.contactlog.exported": _("Contact log exported (CSV or PDF)"),
+}
 
 ACTIONS = {**SESSIONS, **TRAINING, **PROGRESS}
