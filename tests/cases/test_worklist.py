@@ -75,7 +75,8 @@ WORKLIST_BUDGET = 7
 # Overview: session, user, stay (permission subquery, patient, facility), audit insert, consents, care team, contacts,
 # contact events, documents, links, session renewal (3); screening & assignment (8): results, facility screening
 # setting, need assessments, motivations, contraindication checks, decisions, code corrections, contraindication labels.
-OVERVIEW_BUDGET = 21
+# therapy progress (4): assignment decisions, training plan, attendance minutes aggregate, planned therapies.
+OVERVIEW_BUDGET = 25
 
 
 def _count_queries(client, url):
