@@ -76,7 +76,8 @@ WORKLIST_BUDGET = 7
 # contact events, documents, links, session renewal (3); screening & assignment (8): results, facility screening
 # setting, need assessments, motivations, contraindication checks, decisions, code corrections, contraindication labels.
 # therapy progress (4): assignment decisions, training plan, attendance minutes aggregate, planned therapies.
-OVERVIEW_BUDGET = 25
+# goals (3): goal agreements (all versions), their goals (with "reviewed"), their reviews.
+OVERVIEW_BUDGET = 28
 
 
 def _count_queries(client, url):
