@@ -334,18 +334,42 @@ def version_history(model, stay: Stay, label: str) -> dict[int, list[HistoryEntr
     return {key: list(reversed(entries)) for key, entries in grouped.items()}
 
 
-def stay_diagnostics_page(stay: Stay, today: dt.date) -> tuple[DiagnosticsState, dict]:
-    """The overview state plus, per session / job description / profile, its versions (three more queries) and the
-    sessions' staff (one more)."""
+@dataclass
+class SessionRow:
+    session: DiagnosticSession
+    professions: list[str]  # translated labels
+    staff: list
+    versions: list[HistoryEntry]  # newest first; more than one = corrected
+
+
+@dataclass
+class JobRow:
+    job: JobDescription
+    versions: list[HistoryEntry]
+
+
+@dataclass
+class DiagnosticsPage:
+    state: DiagnosticsState
+    sessions: list[SessionRow]
+    jobs: list[JobRow]
+
+
+def stay_diagnostics_page(stay: Stay, today: dt.date) -> DiagnosticsPage:
+    """The overview state plus, per session and job description, its versions (two more queries) and the sessions'
+    staff (one more)."""
     state = stay_diagnostics_state(stay, today)
-    staff = DiagnosticSession.staff.through.objects.filter(diagnosticsession__stay=stay).select_related("user")
-    staff_by_session: dict[int, list] = defaultdict(list)
-    for link in staff:
-        staff_by_session[link.diagnosticsession_id].append(link.user)
-    versions = {
-        "sessions": version_history(DiagnosticSession, stay, ""),
-        "jobs": version_history(JobDescription, stay, ""),
-        "profiles": version_history(Profile, stay, ""),
-        "staff": staff_by_session,
-    }
-    return state, versions
+    links = DiagnosticSession.staff.through.objects.filter(diagnosticsession__stay=stay).select_related("user")
+    staff: dict[int, list] = defaultdict(list)
+    for link in links:
+        staff[link.diagnosticsession_id].append(link.user)
+    session_versions = version_history(DiagnosticSession, stay, "")
+    job_versions = version_history(JobDescription, stay, "")
+    return DiagnosticsPage(
+        state=state,
+        sessions=[
+            SessionRow(s, [_label(code) for code in s.professions], staff[s.pk], session_versions.get(s.pk, []))
+            for s in state.sessions
+        ],
+        jobs=[JobRow(job, job_versions.get(job.pk, [])) for job in state.jobs],
+    )
