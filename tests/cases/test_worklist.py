@@ -77,7 +77,8 @@ WORKLIST_BUDGET = 7
 # setting, need assessments, motivations, contraindication checks, decisions, code corrections, contraindication labels.
 # therapy progress (4): assignment decisions, training plan, attendance minutes aggregate, planned therapies.
 # goals (3): goal agreements (all versions), their goals (with "reviewed"), their reviews.
-OVERVIEW_BUDGET = 28
+# diagnostics (4): sessions, job descriptions, profiles (with instrument + job description), rating rows (with rater).
+OVERVIEW_BUDGET = 32
 
 
 def _count_queries(client, url):
