@@ -6,7 +6,7 @@ The ``args`` callables create the session, job description or profile of the mat
 import datetime as dt
 
 from diagnostics.models import ProfileInstrument
-from tests.permissions import TEAM_READ, TEAM_WRITE_FORM, TEAM_WRITE_POST, Row, stay
+from tests.permissions import API_TEAM, TEAM_READ, TEAM_WRITE_FORM, TEAM_WRITE_POST, Row, stay
 
 ON = "2026-11-03"  # the matrix stay was admitted on 2026-11-02
 
@@ -92,4 +92,6 @@ ROWS: list[Row] = [
     Row("diagnostics:profile-rate", "post", _profile, TEAM_WRITE_POST, data=lambda o: RATING),
     Row("diagnostics:profile-edit", "get", _profile, TEAM_WRITE_FORM),
     Row("diagnostics:profile-edit", "post", _profile, TEAM_WRITE_POST, data=lambda o: HEADER_CHANGE),
+    Row("api:stay-profiles", "get", stay, API_TEAM),
+    Row("api:stay-diagnostic-sessions", "get", stay, API_TEAM),
 ]
