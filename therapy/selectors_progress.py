@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Min, Sum
+from django.db.models import Min, Prefetch, Sum
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -207,7 +207,7 @@ def my_planned_sessions(user, today: dt.date) -> list[PlannedSessionRow]:
     sessions = list(
         TherapySession.objects.filter(staff=user, status=SessionStatus.PLANNED, held_on=today)
         .select_related("group")
-        .prefetch_related("attendances__stay__patient")
+        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.select_related("stay__patient")))
         .order_by("start", "id")
     )
     named = named_stay_ids(user, (a.stay_id for s in sessions for a in s.attendances.all()))
