@@ -38,7 +38,8 @@ class GoalForm(forms.ModelForm):
         model = Goal
         fields = ["area", "text", "target", "responsible", "responsible_name", "review_on"]
         widgets = {
-            "text": forms.Textarea(attrs={"rows": 2, "autofocus": True}),
+            "area": forms.Select(attrs={"autofocus": True}),
+            "text": forms.Textarea(attrs={"rows": 2}),
             "target": forms.Textarea(attrs={"rows": 2}),
             "review_on": DATE_WIDGET,
         }

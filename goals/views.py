@@ -215,6 +215,12 @@ def review(request: HttpRequest, stay) -> HttpResponse:
         record,
         title=gettext_lazy("Review the goals of version %(version)s") % {"version": agreed.version},
         done=_("Review recorded."),
+        extra={
+            "intro": _(
+                "Record one outcome per goal. If a goal is “changed”, a new version of the agreement starts with the "
+                "goals copied: change them there and agree them again with the patient. This version stays readable."
+            )
+        },
     )
 
 
