@@ -50,7 +50,7 @@ class DimensionSerializer(serializers.Serializer):
 
 class AggregatesSerializer(serializers.Serializer):
     dimensions = serializers.IntegerField()
-    rated = serializers.IntegerField(help_text=_("n: dimensions with a rating (A-1)"))
+    rated = serializers.IntegerField(source="n", help_text=_("n: dimensions with a rating (A-1)"))
     mean = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True, help_text=_("over the rated"))
     total = serializers.IntegerField(allow_null=True, help_text=_("only when every dimension is rated"))
 

@@ -1,4 +1,6 @@
-"""Pure rules of the work-related diagnostics (../shared/domain/mini_icf_app.md §1 rec 4.1, P-4, A-1, S-3).
+"""Pure rules of the work-related diagnostics (../shared/domain/mini_icf_app.md §1 rec 4.1, P-4).
+
+A-1 (aggregates of a profile) lives with the comparison engine: ``diagnostics.comparison.profile_aggregates``.
 
 No ORM, no clock: ``today`` is always a parameter. Day counting: the admission day is day 1 of the stay, so day n
 is ``admission + (n - 1)`` days; "by day 10" means on or before day 10.
@@ -7,9 +9,8 @@ is ``admission + (n - 1)`` days; "by day 10" means on or before day 10.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -157,22 +158,3 @@ def interprofessional_warning(professions: Iterable[str]) -> str | None:
     if not distinct:
         return _("No profession has rated this profile yet; it should be built by at least two professions.")
     return _("Only one profession has rated this profile; it should be built by at least two professions.")
-
-
-@dataclass(frozen=True)
-class Aggregates:
-    """A-1 of a capacity profile: *n* rated dimensions, the mean over the rated ones (two decimals), and the sum
-    only when every dimension is rated. Not rated and not assessable both stay out (S-3: never 0). No cut-off."""
-
-    dimensions: int
-    rated: int
-    mean: Decimal | None
-    total: int | None
-
-
-def aggregates(values: Mapping[str, int | None], *, dimensions: int) -> Aggregates:
-    """A-1 from the current value per dimension code (None = not assessable; a missing key = not rated)."""
-    rated = [v for v in values.values() if v is not None]
-    mean = (Decimal(sum(rated)) / len(rated)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if rated else None
-    total = sum(rated) if len(rated) == dimensions else None
-    return Aggregates(dimensions=dimensions, rated=len(rated), mean=mean, total=total)

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics import rules
+from diagnostics.comparison import Aggregates, profile_aggregates
 from diagnostics.instruments import DEMO_MARK, Definition, Dimension, definition_from_dict
 from diagnostics.models import (
     DiagnosticSession,
@@ -25,20 +26,13 @@ from diagnostics.models import (
     ProfileRating,
     Timepoint,
 )
+from diagnostics.selectors_comparison import as_ratings, current_ratings
 from patients.history import HistoryEntry
 from patients.history import _entries as history_entries
 from patients.models import Stay
 from staff.models import Profession
 
 # --- building blocks ------------------------------------------------------------------------------------------------
-
-
-def current_rows(rows: Iterable[ProfileRating]) -> dict[str, ProfileRating]:
-    """The newest row per dimension (the one that counts, P-1) from rating rows in any order."""
-    current: dict[str, ProfileRating] = {}
-    for row in sorted(rows, key=lambda r: (r.recorded_at, r.pk or 0)):
-        current[row.dimension] = row
-    return current
 
 
 def session_facts(sessions: Iterable[DiagnosticSession]) -> list[rules.SessionFact]:
@@ -107,7 +101,7 @@ class ProfileSummary:
     definition: Definition
     name: str  # instrument display name, "(DEMO – nicht offiziell)" included for demo definitions
     rows: list[DimensionRating]
-    aggregates: rules.Aggregates
+    aggregates: Aggregates  # A-1: n, mean over the rated, sum only when all are rated
     contributors: list[Contributor]
     warning: str | None  # P-4
 
@@ -172,7 +166,6 @@ def summarize(profile: Profile, definition: Definition | None = None) -> Profile
                 anchor=scale.anchors(dimension.code).get(current.value, "") if rated else "",
             )
         )
-    values = {row.dimension.code: row.current.value for row in rows if row.current is not None}
     by_profession: dict[str, Contributor] = {}
     for row in rows:
         if row.current is None:
@@ -188,7 +181,7 @@ def summarize(profile: Profile, definition: Definition | None = None) -> Profile
         definition=definition,
         name=display_name(definition, language),
         rows=rows,
-        aggregates=rules.aggregates(values, dimensions=len(definition.dimensions)),
+        aggregates=profile_aggregates(definition, as_ratings(current_ratings(profile))),
         contributors=sorted(by_profession.values(), key=lambda c: c.label),
         warning=rules.interprofessional_warning(by_profession),
     )

@@ -27,7 +27,7 @@ from diagnostics.models import (
     ReferenceContext,
     Timepoint,
 )
-from diagnostics.selectors import current_rows
+from diagnostics.selectors_comparison import current_ratings
 from diagnostics.services.instruments import instrument_require_usable
 from patients.errors import DomainError
 from patients.models import Stay
@@ -239,7 +239,9 @@ def rating_record(
         raise RatingsRefused(errors)
     now = now or timezone.now()
     with transaction.atomic():
-        current = current_rows(ProfileRating.objects.select_for_update().filter(profile=profile))
+        # one submission at a time per profile (PostgreSQL row lock), then the ratings that count right now
+        locked = Profile.objects.select_for_update().get(pk=profile.pk)
+        current = current_ratings(locked)
         rows = []
         for dimension in definition.dimension_codes:  # instrument order
             if dimension not in checked:

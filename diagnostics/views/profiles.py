@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from diagnostics.forms_profiles import ProfileChangeForm, ProfileCreateForm, RatingForm
 from diagnostics.models import ProfileInstrument, ProfileKind
-from diagnostics.selectors import current_rows, profile_for_stay, summarize, version_history
+from diagnostics.selectors import profile_for_stay, summarize, version_history
+from diagnostics.selectors_comparison import current_ratings
 from diagnostics.services.instruments import InstrumentNotUsable, instrument_usable
 from diagnostics.services.profiles import (
     ProfileRefused,
@@ -99,7 +100,7 @@ def profile_rate(request: HttpRequest, stay, profile_id: int) -> HttpResponse:
         request.POST or None,
         definition=summary.definition,
         kind=profile.kind,
-        current=current_rows(profile.ratings.all()),
+        current=current_ratings(profile),
         user=request.user,
         language=_language(),
     )

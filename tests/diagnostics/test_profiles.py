@@ -154,7 +154,7 @@ def test_e6_not_assessable_with_a_reason_is_stored_and_left_out_of_n_mean_and_su
     ratings["contact"] = RatingEntry(not_assessable=True, reason="no group setting observed yet")
     rating_record(by=treating_psychologist, profile=profile, ratings=ratings)
     summary = summarize(profile_for_stay(stay, profile.pk))
-    assert summary.aggregates.rated == 12
+    assert summary.aggregates.n == 12
     assert summary.aggregates.total is None
     assert str(summary.aggregates.mean) == "1.25"
     contact = next(row for row in summary.rows if row.dimension.code == "contact")
@@ -176,7 +176,7 @@ def test_the_worked_profile_has_sum_16_and_mean_1_23_when_all_13_are_rated(stay,
     profile = capacity(stay, treating_psychologist, mini_icf)
     rating_record(by=treating_psychologist, profile=profile, ratings=entries(WORKED_I))
     summary = summarize(profile_for_stay(stay, profile.pk))
-    assert (summary.aggregates.rated, summary.aggregates.total, str(summary.aggregates.mean)) == (13, 16, "1.23")
+    assert (summary.aggregates.n, summary.aggregates.total, str(summary.aggregates.mean)) == (13, 16, "1.23")
 
 
 def test_a_correction_is_a_new_row_and_the_original_stays_readable(

@@ -1,10 +1,9 @@
-"""Pure rules of the diagnostics: rec 4.1 (≥ 90 minutes, ≥ 2 professions, at the start, by day 10), P-4, A-1.
+"""Pure rules of the diagnostics: rec 4.1 (≥ 90 minutes, ≥ 2 professions, at the start, by day 10), P-4.
 
 Admission Monday 2026-03-02, so treatment day 10 = Wednesday 2026-03-11.
 """
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.utils import translation
@@ -126,25 +125,3 @@ def test_a_due_item_is_open_until_its_due_date_then_overdue(done, today, expecte
 )
 def test_p4_warns_when_fewer_than_two_distinct_professions_rated(professions, warns):
     assert (rules.interprofessional_warning(professions) is not None) is warns
-
-
-def test_a1_worked_profile_has_n_13_sum_16_mean_1_23():
-    values = dict(zip("abcdefghijklm", [1, 2, 2, 0, 1, 2, 3, 2, 1, 1, 1, 0, 0], strict=True))
-    result = rules.aggregates(values, dimensions=13)
-    assert (result.rated, result.total, result.mean) == (13, 16, Decimal("1.23"))
-
-
-def test_a1_not_assessable_is_left_out_of_mean_and_sum_e6():
-    values = dict(zip("abcdefghijklm", [1, 2, 2, 0, 1, 2, 3, 2, None, 1, 1, 0, 0], strict=True))
-    result = rules.aggregates(values, dimensions=13)
-    assert (result.rated, result.total, result.mean) == (12, None, Decimal("1.25"))
-
-
-def test_a1_a_dimension_left_unrated_is_never_counted_as_0_e6b():
-    values = dict(zip("abcdefghijkl", [1, 2, 2, 0, 1, 2, 3, 2, 1, 1, 1, 0], strict=True))
-    result = rules.aggregates(values, dimensions=13)
-    assert (result.rated, result.total, result.mean) == (12, None, Decimal("1.33"))
-
-
-def test_a1_of_an_empty_profile_has_no_mean():
-    assert rules.aggregates({}, dimensions=13) == rules.Aggregates(dimensions=13, rated=0, mean=None, total=None)
