@@ -78,7 +78,8 @@ WORKLIST_BUDGET = 7
 # therapy progress (4): assignment decisions, training plan, attendance minutes aggregate, planned therapies.
 # goals (3): goal agreements (all versions), their goals (with "reviewed"), their reviews.
 # diagnostics (4): sessions, job descriptions, profiles (with instrument + job description), rating rows (with rater).
-OVERVIEW_BUDGET = 32
+# conference (6): conference cases, their flags, planned therapies, comparison profiles + ratings, facility conferences.
+OVERVIEW_BUDGET = 38
 
 
 def _count_queries(client, url):
