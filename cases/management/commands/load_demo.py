@@ -1,7 +1,9 @@
 """``manage.py load_demo``: the demo clinic, idempotent, with the demo logins printed at the end.
 
 It lives in ``cases`` (the end of the journey) because it composes every app's demo part in journey order:
-``patients.demo`` (facilities, staff, patients, stays), then ``screening.demo`` (settings, screenings, decisions).
+``patients.demo`` (facilities, staff, patients, stays), ``screening.demo`` (settings, screenings, decisions),
+then goals,
+diagnostics (sessions, profiles, conferences) and therapy (groups, sessions, workplace training).
 """
 
 from __future__ import annotations
@@ -11,8 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diagnostics.demo import load_diagnostics_demo
+from diagnostics.demo_conference import load_conference_demo
+from goals.demo import load_goals_demo
 from patients.demo import DemoConflict, DemoLogin, load_demo
 from screening.demo import load_screening_demo
+from therapy.demo import load_therapy_demo
+from therapy.demo_training import load_training_demo
 
 
 class Command(BaseCommand):
@@ -41,11 +48,24 @@ class Command(BaseCommand):
             result = load_demo()
         except DemoConflict as exc:
             raise CommandError(exc.message) from exc
-        screened = load_screening_demo(today=timezone.localdate())
+        today = timezone.localdate()
+        screened = load_screening_demo(today=today)
         if screened:
             self.stdout.write(
                 _("Screening and WMR assignment recorded for %(count)d demo stays.") % {"count": screened}
             )
+        # the later journey phases, in order; each part is idempotent and returns how many stays it filled
+        parts = [
+            (load_goals_demo, _("Goal agreements recorded for %(count)d demo stays.")),
+            (load_diagnostics_demo, _("Diagnostics and profiles recorded for %(count)d demo stays.")),
+            (load_conference_demo, _("Team conferences recorded: %(count)d.")),
+            (load_therapy_demo, _("Counseling and group sessions recorded for %(count)d demo stays.")),
+            (load_training_demo, _("Workplace training recorded for %(count)d demo stays.")),
+        ]
+        for load_part, message in parts:
+            count = load_part(today=today)
+            if count:
+                self.stdout.write(message % {"count": count})
         if result.loaded:
             self.stdout.write(
                 self.style.SUCCESS(
