@@ -2,8 +2,7 @@
 
 It lives in ``cases`` (the end of the journey) because it composes every app's demo part in journey order:
 ``patients.demo`` (facilities, staff, patients, stays), ``screening.demo`` (settings, screenings, decisions),
-then goals,
-diagnostics (sessions, profiles, conferences) and therapy (groups, sessions, workplace training).
+then goals, diagnostics (sessions, profiles, conferences) and therapy (groups, sessions, workplace training).
 """
 
 from __future__ import annotations
