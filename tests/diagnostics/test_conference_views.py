@@ -298,3 +298,21 @@ def test_the_api_lists_the_stays_conference_cases_with_the_frozen_comparison(
 
 def test_the_api_of_a_stay_outside_my_care_teams_answers_404(stay, other_team_clinician, client_for):
     assert client_for(other_team_clinician).get(reverse("api:stay-conferences", args=[stay.pk])).status_code == 404
+
+
+# --- the catalogue in the Django admin ------------------------------------------------------------------------------
+
+
+def test_the_admin_role_maintains_the_catalogue_once_its_group_has_the_permissions(admin_user, client_for):
+    from diagnostics.demo_conference import grant_catalogue_to_admin_group
+
+    url = reverse("admin:diagnostics_therapycatalogueitem_changelist")
+    grant_catalogue_to_admin_group()
+    response = client_for(admin_user).get(url)
+    assert response.status_code == 200
+    assert "Arbeitsplatztraining" in response.content.decode()
+
+
+def test_clinicians_never_reach_the_catalogue_admin(treating_psychologist, client_for):
+    url = reverse("admin:diagnostics_therapycatalogueitem_changelist")
+    assert client_for(treating_psychologist).get(url).status_code == 302
