@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from diagnostics.models import PlannedTherapy
 from patients.errors import DomainError
 from therapy import topics as catalogue
 from therapy.models import GroupMembership, SessionKind, SessionStatus, TherapySession, WorkGroup
@@ -95,14 +96,22 @@ class SessionEditForm(_SessionFields):
     """Change a session of one stay; ``version`` is the version the user opened (optimistic concurrency)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    planned_therapy = forms.ModelChoiceField(
+        label=_("Planned therapy (team conference)"), queryset=PlannedTherapy.objects.none(), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=100)
-    field_order = ["kind", "held_on", "start", "minutes", "status", "staff", "topics", "note", "reason"]
+    field_order = ["kind", "held_on", "start", "minutes", "status", "staff", "planned_therapy", "topics", "note"]
 
-    def __init__(self, *args, user, session: TherapySession, **kwargs):
+    def __init__(self, *args, user, session: TherapySession, stay, **kwargs):
         kwargs.setdefault("initial", initial_of(session))
         super().__init__(*args, **kwargs)
         self._setup(user=user, facility_id=session.facility_id)
+        language = get_language() or "de"
+        self.fields["planned_therapy"].queryset = stay.planned_therapies.select_related("item").order_by("id")
+        self.fields["planned_therapy"].label_from_instance = lambda p: " · ".join(
+            part for part in (p.item.name(language), p.focus) if part
+        )
         self.fields["note"].widget = forms.Textarea(attrs={"rows": 3})
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Save changes")))
@@ -118,6 +127,7 @@ def initial_of(session: TherapySession) -> dict:
         "staff": session.staff_id,
         "topics": session.topics,
         "note": session.note,
+        "planned_therapy": session.planned_therapy_id,
         "version": session.version,
     }
 

@@ -4,7 +4,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from patients.errors import NotAllowed
 from patients.services import stay_update
@@ -245,3 +245,58 @@ def test_the_shared_log_individual_fixture_dates_by_stay_day(wmr_stay, log_indiv
     session = log_individual(wmr_stay, 60, 14)
     assert session.held_on == dt.date(2026, 11, 15)  # day 14 = admission + 13 days
     assert session.attendances.get().minutes == 60
+
+
+# --- planned therapies of the team conference ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan(treating_psychologist):
+    from diagnostics.models import PlannedTherapy, TherapyCatalogueItem
+
+    item = TherapyCatalogueItem.objects.create(
+        code="t-counsel", name_de="Sozialberatung", name_en="Social counseling", kind="individual_counseling"
+    )
+
+    def make(stay, *, planned_on=dt.date(2026, 11, 4), ended_on=None):
+        return PlannedTherapy.objects.create(
+            stay=stay,
+            item=item,
+            ended_on=ended_on,
+            created_by=treating_psychologist,
+            created_at=timezone.make_aware(dt.datetime.combine(planned_on, dt.time(12))),
+        )
+
+    return make
+
+
+def test_a_session_is_linked_to_the_one_open_planned_therapy_of_its_kind(stay, social_worker, plan):
+    planned = plan(stay)
+    assert log(stay, social_worker, held_on=dt.date(2026, 11, 4)).planned_therapy == planned  # the planning day
+    assert log(stay, social_worker, held_on=dt.date(2026, 11, 3)).planned_therapy is None  # before it was planned
+    assert log(stay, social_worker, kind=SessionKind.WORK_GROUP).planned_therapy is None  # another kind
+    assert log(stay, social_worker, planned_therapy=None).planned_therapy is None  # the caller says: none
+
+
+def test_no_link_when_the_plan_ended_or_two_plans_fit(stay, social_worker, plan):
+    plan(stay, ended_on=dt.date(2026, 11, 4))
+    assert log(stay, social_worker, held_on=dt.date(2026, 11, 5)).planned_therapy is None  # ended the day before
+    assert log(stay, social_worker, held_on=dt.date(2026, 11, 4)).planned_therapy is not None  # its last day
+    plan(stay)
+    plan(stay)
+    assert log(stay, social_worker, held_on=dt.date(2026, 11, 6)).planned_therapy is None
+
+
+def test_a_planned_therapy_of_another_stay_is_refused(stay, make_stay, social_worker, plan):
+    foreign = plan(make_stay())
+    assert refused(stay, social_worker, planned_therapy=foreign).field == "planned_therapy"
+
+
+def test_a_change_keeps_the_link_unless_told_otherwise(stay, social_worker, plan):
+    planned = plan(stay)
+    session = log(stay, social_worker)
+    change(session, social_worker, 1, minutes=40)
+    assert session.planned_therapy == planned
+    change(session, social_worker, 2, planned_therapy=None)
+    session.refresh_from_db()
+    assert session.planned_therapy is None

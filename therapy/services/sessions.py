@@ -14,7 +14,11 @@ Who may log (PRODUCT CHOICE, also enforced by the views and the API):
   for stays that are members of the group on the session's date (``membership_add`` needs the stay's care team).
 
 Counting: a patient's minutes are the ``Attendance.minutes`` of held sessions (session minutes less late arrival and
-early leaving; 0 when absent); a cancelled session no longer counts (see ``therapy.selectors.counted_attendances``).
+early leaving; 0 when absent); a planned or cancelled session does not count (``therapy.rules``).
+
+Planned therapies of the team conference (diagnostics.PlannedTherapy): a session of one stay is linked to the stay's
+planned therapy of the same kind when exactly one is open on the session's date, unless the caller names one (or
+``None``); the case overview counts the minutes logged per planned therapy.
 
 Audit: one entry per session and, for a group session, one per participant's stay (so each patient's trail shows
 it), written in bulk so logging 20 participants costs the same queries as logging 2.
@@ -33,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from diagnostics.models import PlannedTherapy
 from patients.errors import DomainError, NotAllowed
 from patients.models import Stay, StayStatus
 from staff.models import Role
@@ -42,6 +47,8 @@ from wmr import audit
 from wmr.models import AuditEntry
 
 MIN_MINUTES, MAX_MINUTES = 1, 600
+AUTO = object()  # planned_therapy of session_log: link the one open planned therapy of the kind, if unique
+KEEP = object()  # planned_therapy of session_change: leave the link as it is
 
 
 class SessionRefused(DomainError):
@@ -127,10 +134,10 @@ def check_session(*, kind: str, held_on: dt.date, minutes, status: str, topics: 
         )
 
 
-def check_stay_date(stay: Stay, held_on: dt.date, status: str, *, name: str | None = None) -> None:
-    """Within the stay: not before admission, not after the discharge of a discharged stay. ``name`` identifies the
-    stay in the message (a group session names its participant by the stay number)."""
-    who = name or stay.number
+def check_stay_date(stay: Stay, held_on: dt.date, status: str) -> None:
+    """Within the stay: not before admission, not after the discharge of a discharged stay, held only once
+    admitted. The message names the stay by its number (a group's logger may not be on the patient's team)."""
+    who = stay.number
     if held_on < stay.admission_date:
         raise SessionRefused(
             _("The session date lies before the admission of %(who)s (%(date)s).")
@@ -206,6 +213,7 @@ def _data(session: TherapySession) -> dict:
         "minutes": session.minutes,
         "status": session.status,
         "topics": session.topics,
+        "planned_therapy": session.planned_therapy_id,
         "version": session.version,
     }
 
@@ -225,12 +233,13 @@ def session_log(
     staff=None,
     topics: Iterable[str] = (),
     note: str = "",
-    planned_therapy=None,
+    planned_therapy=AUTO,
     today: dt.date | None = None,
 ) -> TherapySession:
     """Log one session of one stay (the stay gets one ``Attendance`` with the full minutes).
 
-    ``staff`` defaults to ``by``. Raises ``NotAllowed`` unless ``by`` is a clinician of the stay's care team,
+    ``staff`` defaults to ``by``; ``planned_therapy`` defaults to the stay's one open planned therapy of the kind
+    (module docstring). Raises ``NotAllowed`` unless ``by`` is a clinician of the stay's care team,
     ``SessionRefused`` for a rule of the module docstring; a cancelled session cannot be logged.
     """
     today = today or timezone.localdate()
@@ -241,8 +250,9 @@ def session_log(
         raise SessionRefused(_("A session is logged as held or planned; cancel it afterwards."), "status")
     check_session(kind=kind, held_on=held_on, minutes=minutes, status=status, topics=topics, today=today)
     check_stay_date(stay, held_on, status)
-    if planned_therapy is not None and planned_therapy.stay_id != stay.pk:
-        raise SessionRefused(_("The planned therapy belongs to another stay."), "planned_therapy")
+    if planned_therapy is AUTO:
+        planned_therapy = matching_planned_therapy(stay, kind, held_on)
+    _check_planned_therapy(planned_therapy, stay)
     with transaction.atomic():
         session = TherapySession(
             facility_id=stay.facility_id,
@@ -266,6 +276,21 @@ def session_log(
         attendance.save()
         _session_audit(session, "therapy.session.logged", by=by, stay=stay, data=_data(session))
     return session
+
+
+def matching_planned_therapy(stay: Stay, kind: str, on: dt.date) -> PlannedTherapy | None:
+    """The stay's planned therapy of ``kind`` open on ``on`` (not ended before), when there is exactly one."""
+    candidates = list(
+        PlannedTherapy.objects.filter(stay=stay, item__kind=kind, created_at__date__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .order_by("id")[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _check_planned_therapy(planned_therapy, stay: Stay) -> None:
+    if planned_therapy is not None and planned_therapy.stay_id != stay.pk:
+        raise SessionRefused(_("The planned therapy belongs to another stay."), "planned_therapy")
 
 
 # --- group sessions ------------------------------------------------------------------------------------------------
@@ -469,6 +494,7 @@ def session_change(
     note: str = "",
     kind: str | None = None,
     attendees: Sequence[Attendee] | None = None,
+    planned_therapy=KEEP,
     reason: str = "",
     today: dt.date | None = None,
 ) -> TherapySession:
@@ -478,7 +504,8 @@ def session_change(
     changed). Same rules as logging. ``kind`` may change for a session without a group. For a group session,
     ``attendees`` (when given) replaces the attendance: listed members get or keep a row, rows of stays not listed
     become absent (0 minutes; never deleted, so the history keeps them); without ``attendees`` the rows stay and only
-    their minutes follow the new session minutes.
+    their minutes follow the new session minutes. ``planned_therapy`` (a session of one stay only) changes the link
+    when given (``None`` removes it).
     """
     today = today or timezone.localdate()
     topics = list(topics)
@@ -493,8 +520,12 @@ def session_change(
         stay = existing[0].stay
         if not may_log_for_stay(by, stay):
             raise NotAllowed()
+        if planned_therapy is not KEEP:
+            _check_planned_therapy(planned_therapy, stay)
     elif not may_run_group(by, group):
         raise NotAllowed()
+    elif planned_therapy is not KEEP and planned_therapy is not None:
+        raise SessionRefused(_("A group session is not linked to one patient's planned therapy."), "planned_therapy")
     check_session(kind=kind, held_on=held_on, minutes=minutes, status=status, topics=topics, today=today)
     if group is not None:
         if start is None:
@@ -514,6 +545,8 @@ def session_change(
             session.staff = staff or session.staff or by
             session.topics = catalogue.clean_topics(topics)
             session.note = note.strip()
+            if planned_therapy is not KEEP:
+                session.planned_therapy = planned_therapy
             session.full_clean(validate_constraints=False)
             session._history_user = by
             session._change_reason = reason.strip()[:100] or None

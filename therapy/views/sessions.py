@@ -129,7 +129,7 @@ def session_edit(request: HttpRequest, stay, session_id: int) -> HttpResponse:
     may_write = _may_write(request, stay)
     if request.method == "POST" and not may_write:
         raise Http404
-    form = SessionEditForm(request.POST or None, user=request.user, session=session)
+    form = SessionEditForm(request.POST or None, user=request.user, session=session, stay=stay)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -145,13 +145,14 @@ def session_edit(request: HttpRequest, stay, session_id: int) -> HttpResponse:
                 staff=data["staff"],
                 topics=data["topics"],
                 note=data["note"],
+                planned_therapy=data["planned_therapy"],
                 reason=data["reason"],
                 today=timezone.localdate(),
             )
         except services.SessionConflict as exc:
             session.refresh_from_db()
             form = after_conflict(
-                form, session, exc, lambda data: SessionEditForm(data, user=request.user, session=session)
+                form, session, exc, lambda data: SessionEditForm(data, user=request.user, session=session, stay=stay)
             )
         except DomainError as exc:
             add_refusal(form, exc)
