@@ -235,10 +235,15 @@ class TherapyEndForm(forms.Form):
             self.fields["ended_on"].initial = timezone.localdate()
 
 
+class StayChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.patient.last_name}, {obj.patient.first_name} · {obj.number}"
+
+
 class DiscussStayForm(forms.Form):
     """On a conference's page: pick a stay of one's care teams to discuss there (opens the stay's page)."""
 
-    stay = forms.ModelChoiceField(label=_("Stay of your care teams"), queryset=None)
+    stay = StayChoiceField(label=_("Stay of your care teams"), queryset=None)
 
     def __init__(self, *args, stays, **kwargs):
         super().__init__(*args, **kwargs)

@@ -316,3 +316,18 @@ def test_the_admin_role_maintains_the_catalogue_once_its_group_has_the_permissio
 def test_clinicians_never_reach_the_catalogue_admin(treating_psychologist, client_for):
     url = reverse("admin:diagnostics_therapycatalogueitem_changelist")
     assert client_for(treating_psychologist).get(url).status_code == 302
+
+
+def test_the_conference_page_offers_my_stays_and_opens_the_chosen_one(
+    conference, stay, make_stay, other_team_clinician, treating_psychologist, client_for
+):
+    foreign = make_stay(team=[(other_team_clinician, TeamFunction.PRIMARY_THERAPIST)])
+    client = client_for(treating_psychologist)
+    url = reverse("diagnostics:conference-detail", args=[conference.pk])
+    page = client.get(url).content.decode()
+    assert stay.patient.last_name in page
+    assert foreign.patient.last_name not in page
+    response = client.get(url, {"stay": stay.pk})
+    assert response.status_code == 302
+    assert response["Location"] == stay_url("stay-conference", stay, conference)
+    assert client.get(url, {"stay": foreign.pk}).status_code == 200  # not offered: the choice is invalid
