@@ -172,3 +172,12 @@ def test_my_day_costs_the_same_queries_at_1_and_at_30_stays(make_wmr_stay, socia
     # session, user, stays of my teams, decisions, training plans, attendance aggregate, audit insert, planned
     # sessions, their attendance, the participants I may name, session renewal (3)
     assert at_one == count() <= 13
+
+
+def test_only_a_planned_session_can_be_marked_held(wmr_stay, social_worker, log_individual):
+    from therapy.services.progress import session_mark_held
+    from therapy.services.sessions import SessionRefused
+
+    held = log_individual(wmr_stay, 30, day=3)
+    with translation.override("en"), pytest.raises(SessionRefused, match="Only a planned session"):
+        session_mark_held(by=social_worker, session=held, version=held.version, today=TODAY)

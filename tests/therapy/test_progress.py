@@ -111,7 +111,9 @@ def test_topics_of_held_sessions_are_covered_and_the_others_open(wmr_stay, log_i
     assert counseling.result.value == 2
 
 
-def test_minutes_logged_against_a_planned_therapy_are_shown_with_it(wmr_stay, log_individual, treating_psychologist):
+def test_minutes_logged_against_a_planned_therapy_are_shown_with_it(
+    wmr_stay, log_individual, treating_psychologist, client_for
+):
     item = TherapyCatalogueItem.objects.create(
         code="test-counseling", name_de="Sozialberatung", name_en="Social counseling", kind="individual_counseling"
     )
@@ -124,6 +126,9 @@ def test_minutes_logged_against_a_planned_therapy_are_shown_with_it(wmr_stay, lo
     with translation.override("en"):
         rows = stay_therapy_state(wmr_stay, TODAY).planned
     assert [(row.planned, row.name, row.minutes) for row in rows] == [(planned, "Social counseling", 55)]
+    html = client_for(treating_psychologist).get(reverse("cases:overview", args=[wmr_stay.pk])).content.decode()
+    assert f'data-planned="{planned.pk}"' in html
+    assert '<td class="text-end" data-testid="planned-minutes">55</td>' in html
 
 
 def test_progress_of_many_stays_costs_the_same_queries_as_of_one(make_wmr_stay, log_individual):

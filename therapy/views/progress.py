@@ -18,6 +18,7 @@ from staff.models import Role
 from therapy import exports, rules
 from therapy import selectors_progress as selectors
 from therapy.services.progress import session_mark_held
+from therapy.services.sessions import SessionRefused
 from wmr import audit
 from wmr.access import role_required, stay_view
 
@@ -46,11 +47,11 @@ def my_day_mark_held(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.my_planned_session(request.user, today, session_id)
     if session is None:
         raise Http404
+    version = request.POST.get("version", "")
     try:
-        version = int(request.POST.get("version", ""))
-        session_mark_held(by=request.user, session=session, version=version, today=today)
-    except ValueError:
-        messages.error(request, _("The form was incomplete; please reload the page and try again."))
+        if not version.isdigit():
+            raise SessionRefused(_("The form was incomplete; please reload the page and try again."))
+        session_mark_held(by=request.user, session=session, version=int(version), today=today)
     except NotAllowed as exc:
         raise Http404 from exc
     except DomainError as exc:
