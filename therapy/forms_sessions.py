@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models import PlannedTherapy
 from patients.errors import DomainError
+from staff.models import Role, User
 from therapy import topics as catalogue
 from therapy.models import GroupMembership, SessionKind, SessionStatus, TherapySession, WorkGroup
 from therapy.selectors import facility_staff
@@ -152,8 +153,14 @@ class GroupForm(forms.ModelForm):
         self.fields["facility"].empty_label = None
         if self.instance.pk:
             self.fields["facility"].disabled = True
-        facility_id = self.instance.facility_id or (self.fields["facility"].queryset.values_list("pk", flat=True)[:1])
-        self.fields["leader"].queryset = facility_staff(facility_id)
+        if self.instance.pk:
+            self.fields["leader"].queryset = facility_staff(self.instance.facility_id)
+        else:  # the service checks that the leader works in the facility chosen
+            self.fields["leader"].queryset = (
+                User.objects.filter(facilities__in=user.facilities.all(), role=Role.CLINICIAN, is_active=True)
+                .distinct()
+                .order_by("last_name", "first_name")
+            )
         self.fields["leader"].label_from_instance = lambda u: u.display_name
         self.fields["leader"].required = True
         self.fields["kind"].choices = [(k, label) for k, label in SessionKind.choices if k in GROUP_KINDS]

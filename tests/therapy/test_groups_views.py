@@ -168,6 +168,8 @@ def test_the_log_form_has_a_ticked_checkbox_per_current_member_and_the_groups_de
     assert [m.stay for m in form.members] == sorted(members, key=lambda s: s.number)
     assert all(form[f"present_{s.pk}"].value() for s in members)
     assert (form["start"].value(), form["minutes"].value()) == (dt.time(10, 0), 90)
+    shown = AuditEntry.objects.filter(action="therapy.membership.viewed", user=social_worker)
+    assert sorted(shown.values_list("stay_id", flat=True)) == sorted(s.pk for s in members)  # named: logged
 
 
 def test_one_post_logs_the_session_for_every_ticked_participant(work_group, members, social_worker, client_for):

@@ -233,7 +233,11 @@ def group_session_log(request: HttpRequest, group_id: int) -> HttpResponse:
                 _("Group session logged for %(count)s participants.") % {"count": session.attendances.count()},
             )
             return _to_group(group, "sessions")
-    return _session_page(request, group, form, Names(request.user, [m.stay for m in members]))
+    names = Names(request.user, [m.stay for m in members])
+    if request.method == "GET":
+        named = [m for m in members if m.stay_id in names.named]
+        services.audit_many(named, "therapy.membership.viewed", user=request.user, data={"group": group.pk})
+    return _session_page(request, group, form, names)
 
 
 @role_required(Role.CLINICIAN)
