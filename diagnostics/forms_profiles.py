@@ -224,7 +224,7 @@ class RatingForm(forms.Form):
             self.fields[value_field(code)] = forms.CharField(
                 label=f"{dimension.number}. {dimension.name(language)}",
                 required=False,
-                widget=forms.RadioSelect(choices=choices),
+                widget=forms.RadioSelect(choices=choices, attrs={"class": "form-check-input"}),
             )
             self.fields[reason_field(code)] = forms.CharField(
                 label=_("Why not assessable"), max_length=300, required=False
