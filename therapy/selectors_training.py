@@ -6,8 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import chain
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from diagnostics.comparison import summary_text
+from diagnostics.selectors_comparison import stay_comparisons
 from patients.history import HistoryEntry
 from patients.models import Document, Stay
 from therapy import rules_training as rules
@@ -133,6 +138,15 @@ def training_documents(stay: Stay) -> QuerySet[Document]:
 
 
 def profile_basis_suggestion(stay: Stay) -> str:
-    """7.2: the text the training starts from: the summary of the latest work-ability profile comparison of the stay,
-    or "" while there is none."""
-    return ""
+    """7.2: the text the training starts from: the summary of the stay's latest work-ability profile comparison (the
+    discharge comparison when there is one, else the admission comparison), in the clinic's language; "" while there
+    is none. Queries: 2 (diagnostics.selectors_comparison.stay_comparisons)."""
+    comparisons = stay_comparisons(stay)
+    latest = next((v for v in (comparisons.discharge, comparisons.admission) if v and v.comparison), None)
+    if latest is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Profile comparison (capacity profile of %(date)s): %(summary)s") % {
+            "date": f"{latest.capacity.rated_on:%d.%m.%Y}",
+            "summary": summary_text(latest.comparison, settings.LANGUAGE_CODE),
+        }
