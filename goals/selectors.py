@@ -121,3 +121,20 @@ def stay_goals_state(stay: Stay, today: dt.date) -> GoalsState:
     """What the case overview shows of a stay's goal agreement, in three queries whatever the number of goals or
     versions: agreements, goals (with "reviewed"), reviews."""
     return goals_state(stay, today, list(stay_agreements(stay)))
+
+
+def stay_goals_history(stay: Stay) -> list:
+    """Every recorded state of the stay's agreement versions and goals (simple-history), newest first, with what
+    changed: edits of a draft stay readable too. Two queries."""
+    from patients.history import _entries
+
+    related = [
+        (GoalAgreement.history.filter(stay_id=stay.pk), str(GoalAgreement._meta.verbose_name)),
+        (Goal.history.filter(agreement__stay_id=stay.pk), str(Goal._meta.verbose_name)),
+    ]
+    entries = [
+        entry
+        for qs, label in related
+        for entry in _entries(qs.select_related("history_user").order_by("id", "history_date", "history_id"), label)
+    ]
+    return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -66,7 +66,11 @@ def versions(request: HttpRequest, stay) -> HttpResponse:
     return render(
         request,
         "goals/agreement_versions.html",
-        {"stay": stay, "versions": list(selectors.stay_agreements(stay, with_outcomes=True))},
+        {
+            "stay": stay,
+            "versions": list(selectors.stay_agreements(stay, with_outcomes=True)),
+            "history": selectors.stay_goals_history(stay),
+        },
     )
 
 

@@ -329,3 +329,13 @@ def test_an_agreement_of_another_stay_under_my_stays_url_answers_404(
 
 def test_management_sees_no_write_buttons_because_it_is_never_on_the_page(agreed, stay, manager, client_for):
     assert client_for(manager).get(url("agreement", stay)).status_code == 404
+
+
+def test_the_versions_page_keeps_the_earlier_wording_of_a_draft_goal_readable(
+    draft, stay, treating_psychologist, client_for
+):
+    goal = draft.goals.get(position=1)
+    services.goal_update(by=treating_psychologist, goal=goal, **goal_values(text="Später umformuliert"))
+    html = client_for(treating_psychologist).get(url("versions", stay)).content.decode()
+    assert "<del>Wieder vier Stunden am Stück am Schreibtisch arbeiten</del>" in html
+    assert "Später umformuliert" in html
