@@ -49,7 +49,7 @@ class Status(StrEnum):
 
 STATUS_LABELS = {
     Status.OVERLOAD_MARKED: gettext_lazy("marked over-demand"),
-    Status.OVERLOAD: gettext_lazy("over-demand"),
+    Status.OVERLOAD: gettext_lazy("slight over-demand"),
     Status.FIT_NO_RESERVE: gettext_lazy("fit without reserve"),
     Status.FIT_RESERVE: gettext_lazy("fit with reserve"),
     Status.UNDERLOAD: gettext_lazy("under-demand"),

@@ -130,7 +130,7 @@ def test_the_discharge_capacity_is_drawn_on_the_same_rows():
     later = markers(root, "marker-discharge")
     assert later["endurance"] == pytest.approx(x_of(2))
     assert len(later) == 13
-    assert "marked over-demand → over-demand" in svg
+    assert "marked over-demand → slight over-demand" in svg
     assert "capacity at discharge" in svg
 
 

@@ -335,7 +335,7 @@ def test_every_status_has_a_label_and_a_place_in_the_order():
     assert set(STATUS_ORDER) == set(Status)
     with translation.override("en"):
         assert Status.NOT_RATED.label == "not rated"
-        assert Status.OVERLOAD.label == "over-demand"
+        assert Status.OVERLOAD.label == "slight over-demand"
 
 
 # -- the conference snapshot (K-6) ------------------------------------------------------------------------------------

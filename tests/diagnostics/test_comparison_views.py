@@ -135,7 +135,7 @@ def test_the_discharge_comparison_stands_beside_the_first_with_the_change(psych,
     assert 'data-testid="discharge-comparison"' in html
     endurance = row_html(html, "endurance")
     assert '<td class="later" data-col="later-I">2</td><td class="later" data-col="delta">−1</td>' in endurance
-    assert '<td class="later" data-col="later-status">over-demand</td>' in endurance
+    assert '<td class="later" data-col="later-status">slight over-demand</td>' in endurance
     assert 'class="marker-discharge"' in html
 
 
