@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from diagnostics.comparison import Comparison, DimensionResult, Status, summary_text
 
-WIDTH = 820
+WIDTH = 880
 LABEL_W = 270  # dimension names
-PLOT_X0, PLOT_X1 = 290, 560  # the axis
-STATUS_X = 580  # status in words
+PLOT_X0, PLOT_X1 = 290, 540  # the axis
+STATUS_X = 560  # status in words (up to 320 px)
 ROW_H = 32
 TOP = 58  # title and axis labels
 LEGEND_H = 56
