@@ -441,7 +441,13 @@ class ContactEvent(models.Model):
 
 
 class DocumentKind(models.TextChoices):
+    """Every kind of document the clinic's apps store (labels only: the apps that make them own the rest)."""
+
     INVITATION_LETTER = "invitation_letter", _("Invitation letter")
+    GOAL_AGREEMENT_COPY = "goal_agreement_copy", _("Goal agreement (patient's copy)")
+    PROFILE_COMPARISON = "profile_comparison", _("Profile comparison")
+    TRANSFER_STRATEGIES = "transfer_strategies", _("Transfer strategies (patient's copy)")
+    THERAPY_CONTACT_LOG = "therapy_contact_log", _("Contact log (counseling and groups)")
 
 
 class Document(models.Model):
