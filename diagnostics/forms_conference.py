@@ -17,6 +17,14 @@ EXTERNAL_LINES = 3
 PROFESSION_CHOICES = [("", "—"), *Profession.choices]
 
 
+def _helper() -> FormHelper:
+    """The templates write the <form> tag (with its action and CSRF token); crispy renders errors, fields, buttons."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
 def _language() -> str:
     return (translation.get_language() or "de")[:2]
 
@@ -84,7 +92,7 @@ class ConferenceForm(forms.Form):
                     Column(Field(f"external_profession_{i}"), css_class="col-md-4"),
                 )
             )
-        self.helper = FormHelper()
+        self.helper = _helper()
         self.helper.layout = Layout(
             Row(Column("held_on", css_class="col-md-4")),
             Fieldset(_("Participants from the facility"), *staff_rows, css_id="staff-participants"),
@@ -154,8 +162,7 @@ class FlagsForm(forms.Form):
                     css_class=f"flag-row border-bottom pt-2 status-{flag.status}",
                 )
             )
-        self.helper = FormHelper()
-        self.helper.form_action = ""
+        self.helper = _helper()
         self.helper.layout = Layout(Div(*rows))
         self.helper.add_input(Submit("save", _("Save the decisions")))
 
@@ -189,7 +196,7 @@ class FindingsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
+        self.helper = _helper()
         self.helper.add_input(Submit("save", _("Save the findings")))
 
 
@@ -215,7 +222,7 @@ class PlannedTherapyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = catalogue_for(facility).order_by("kind", "name_de")
         self.fields["dimensions"].choices = [(flag.dimension, flag.label) for flag in confirmed]
-        self.helper = FormHelper()
+        self.helper = _helper()
         self.helper.add_input(Submit("save", _("Plan the therapy")))
 
     def clean(self):
