@@ -226,3 +226,16 @@ def test_the_training_page_costs_the_same_queries_for_one_or_many_entries(
         add_subgoal(plan, social_worker, text=f"Teilziel {n}")
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert page(client, stay).status_code == 200
+
+
+def test_changing_the_plan_through_the_page_keeps_the_earlier_version(client_for, plan, stay, social_worker):
+    url = reverse("therapy:training-change", args=[stay.pk])
+    data = {"starts_on": "2026-11-03", "profile_basis": "Neu beschrieben", "based_on": services.latest_version(plan)}
+    response = client_for(social_worker).post(url, data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert (plan.starts_on, plan.profile_basis) == (dt.date(2026, 11, 3), "Neu beschrieben")
+    assert list(plan.history.order_by("history_id").values_list("profile_basis", flat=True)) == [
+        "Belastbar 4 h",
+        "Neu beschrieben",
+    ]
