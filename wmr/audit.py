@@ -7,9 +7,11 @@ shows. The object may offer ``audit_scope() -> (patient_id, stay_id)`` so the en
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wmr.models import AuditEntry
@@ -128,6 +130,23 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _context(user: Any) -> tuple[Any, str | None, str]:
+    """The acting user (the request's unless given), the client address and the path to record."""
+    request = _current_request.get()
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    # a view may name a redacted path (the patient link's token never reaches the log)
+    path = getattr(request, "audit_path", request.path)[:300] if request is not None else ""
+    return user, client_address(request), path
+
+
+def _check(action: str) -> None:
+    if STRICT and action not in ACTIONS:
+        raise ValueError(f"audit action {action!r} has no label in wmr.audit.ACTIONS (register it)")
+
+
 def log(
     obj: Any,
     action: str,
@@ -138,13 +157,8 @@ def log(
     stay_id: int | None = None,
 ) -> AuditEntry:
     """Append one audit row. ``user`` defaults to the request's user; address and path come from the request."""
-    if STRICT and action not in ACTIONS:
-        raise ValueError(f"audit action {action!r} has no label in wmr.audit.ACTIONS (register it)")
-    request = _current_request.get()
-    if user is None and request is not None:
-        user = getattr(request, "user", None)
-    if user is not None and not getattr(user, "is_authenticated", False):
-        user = None
+    _check(action)
+    user, address, path = _context(user)
     object_type = object_id = ""
     if obj is not None:
         object_type = obj._meta.label_lower
@@ -161,8 +175,34 @@ def log(
         object_id=object_id,
         patient_id=patient_id,
         stay_id=stay_id,
-        ip_address=client_address(request),
-        # a view may name a redacted path (the patient link's token never reaches the log)
-        path=getattr(request, "audit_path", request.path)[:300] if request is not None else "",
+        ip_address=address,
+        path=path,
         data=data or {},
     )
+
+
+def log_many(objects: Iterable[Any], action: str, *, user: Any = None, data: dict | None = None) -> None:
+    """One row per object (each filed under its ``audit_scope``) in one INSERT: a group session's attendees, the
+    members a roster page shows. Same fields as ``log``."""
+    _check(action)
+    user, address, path = _context(user)
+    now = timezone.now()
+    rows = []
+    for obj in objects:
+        patient_id, stay_id = obj.audit_scope()
+        rows.append(
+            AuditEntry(
+                at=now,
+                user=user,
+                username=user.get_username() if user is not None else "",
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                patient_id=patient_id,
+                stay_id=stay_id,
+                ip_address=address,
+                path=path,
+                data=data or {},
+            )
+        )
+    AuditEntry.objects.bulk_create(rows)

@@ -41,10 +41,10 @@ from diagnostics.models import PlannedTherapy
 from patients.errors import DomainError, NotAllowed
 from patients.models import Stay, StayStatus
 from staff.models import Role
+from therapy import rules
 from therapy import topics as catalogue
 from therapy.models import Attendance, GroupMembership, SessionKind, SessionStatus, TherapySession, WorkGroup
 from wmr import audit
-from wmr.models import AuditEntry
 
 MIN_MINUTES, MAX_MINUTES = 1, 600
 AUTO = object()  # planned_therapy of session_log: link the one open planned therapy of the kind, if unique
@@ -157,44 +157,11 @@ def check_stay_date(stay: Stay, held_on: dt.date, status: str) -> None:
 
 
 def attended_minutes(minutes: int, *, present: bool, late_minutes: int, left_early_minutes: int) -> int:
-    """The minutes that count for one participant: the session's minutes less late arrival and early leaving."""
-    if not present:
-        return 0
-    return max(0, minutes - late_minutes - left_early_minutes)
+    """The minutes that count for one participant (``rules.attended_minutes``); an absent participant gets 0."""
+    return rules.attended_minutes(minutes, late_minutes, left_early_minutes) if present else 0
 
 
 # --- audit in bulk -------------------------------------------------------------------------------------------------
-
-
-def audit_many(objects: Iterable, action: str, *, user, data: dict | None = None) -> None:
-    """One audit row per object (each with its ``audit_scope``), in one INSERT. Same fields as ``wmr.audit.log``."""
-    request = audit._current_request.get()
-    if user is None and request is not None:
-        user = getattr(request, "user", None)
-    if user is not None and not getattr(user, "is_authenticated", False):
-        user = None
-    address = audit.client_address(request)
-    path = getattr(request, "audit_path", request.path)[:300] if request is not None else ""
-    now = timezone.now()
-    rows = []
-    for obj in objects:
-        patient_id, stay_id = obj.audit_scope()
-        rows.append(
-            AuditEntry(
-                at=now,
-                user=user,
-                username=user.get_username() if user is not None else "",
-                action=action,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                patient_id=patient_id,
-                stay_id=stay_id,
-                ip_address=address,
-                path=path,
-                data=data or {},
-            )
-        )
-    AuditEntry.objects.bulk_create(rows)
 
 
 def _session_audit(session: TherapySession, action: str, *, by, stay: Stay | None, data: dict) -> None:
@@ -458,7 +425,7 @@ def group_session_log(
                 attendance.stay = stay  # audit_scope reads the patient without a query
             data = {**_data(session), "group": group.pk, "attendees": len(attendances)}
             _session_audit(session, "therapy.group_session.logged", by=by, stay=None, data=data)
-            audit_many(attendances, "therapy.attendance.logged", user=by, data={"session": session.pk})
+            audit.log_many(attendances, "therapy.attendance.logged", user=by, data={"session": session.pk})
     except IntegrityError as exc:  # a concurrent log of the same group session
         raise _already_logged(held_on, start) from exc
     return session
@@ -557,7 +524,7 @@ def session_change(
                 _session_audit(session, "therapy.session.changed", by=by, stay=existing[0].stay, data=data)
             else:
                 _session_audit(session, "therapy.group_session.changed", by=by, stay=None, data=data)
-                audit_many(changed, "therapy.attendance.changed", user=by, data={"session": session.pk})
+                audit.log_many(changed, "therapy.attendance.changed", user=by, data={"session": session.pk})
     except IntegrityError as exc:
         raise _already_logged(held_on, start) from exc
     return session
@@ -647,5 +614,5 @@ def session_cancel(*, by, session: TherapySession, reason: str, version: int | N
             _session_audit(session, "therapy.session.cancelled", by=by, stay=attendances[0].stay, data=data)
         else:
             _session_audit(session, "therapy.group_session.cancelled", by=by, stay=None, data=data)
-            audit_many(attendances, "therapy.attendance.cancelled", user=by, data={"session": session.pk})
+            audit.log_many(attendances, "therapy.attendance.cancelled", user=by, data={"session": session.pk})
     return session

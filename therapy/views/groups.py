@@ -33,6 +33,7 @@ from therapy.selectors import (
 from therapy.services import groups as group_services
 from therapy.services import sessions as services
 from therapy.views.sessions import after_conflict
+from wmr import audit
 from wmr.access import role_required
 
 
@@ -123,7 +124,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     stays = [m.stay for m in memberships] + [a.stay for s in sessions for a in s.attendances.all()]
     names = Names(request.user, stays)
     shown = [m for m in memberships if m.stay_id in names.named]
-    services.audit_many(shown, "therapy.membership.viewed", user=request.user, data={"group": group.pk})
+    audit.log_many(shown, "therapy.membership.viewed", user=request.user, data={"group": group.pk})
     context = {
         "group": group,
         "current": [(m, names(m.stay)) for m in memberships if m.ends_on is None or m.ends_on >= today],
@@ -236,7 +237,7 @@ def group_session_log(request: HttpRequest, group_id: int) -> HttpResponse:
     names = Names(request.user, [m.stay for m in members])
     if request.method == "GET":
         named = [m for m in members if m.stay_id in names.named]
-        services.audit_many(named, "therapy.membership.viewed", user=request.user, data={"group": group.pk})
+        audit.log_many(named, "therapy.membership.viewed", user=request.user, data={"group": group.pk})
     return _session_page(request, group, form, names)
 
 
@@ -285,7 +286,7 @@ def group_session_edit(request: HttpRequest, group_id: int, session_id: int) -> 
         else:
             messages.success(request, _("Group session changed."))
             return _to_group(group, "sessions")
-    services.audit_many(
+    audit.log_many(
         [a for a in attendance.values() if a.stay_id in names.named],
         "therapy.attendance.viewed",
         user=request.user,
