@@ -13,6 +13,7 @@ from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from diagnostics.models import Profile
 from diagnostics.rules import diagnostics_at_start
 from diagnostics.selectors import session_facts, stay_profiles, stay_sessions, summaries
 from patients.selectors import stay_for_user
@@ -29,7 +30,7 @@ def _stay_or_404(request: Request, stay_pk):
     return stay
 
 
-class DimensionSerializer(serializers.Serializer):
+class ProfileDimensionSerializer(serializers.Serializer):
     code = serializers.CharField(source="dimension.code")
     number = serializers.IntegerField(source="dimension.number")
     name = serializers.CharField()
@@ -48,7 +49,7 @@ class DimensionSerializer(serializers.Serializer):
         return len(row.history)
 
 
-class AggregatesSerializer(serializers.Serializer):
+class ProfileAggregatesSerializer(serializers.Serializer):
     dimensions = serializers.IntegerField()
     rated = serializers.IntegerField(source="n", help_text=_("n: dimensions with a rating (A-1)"))
     mean = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True, help_text=_("over the rated"))
@@ -74,8 +75,8 @@ class ProfileSerializer(serializers.Serializer):
     job_description = serializers.IntegerField(source="profile.job_description_id", allow_null=True)
     evidence_sources = serializers.ListField(source="profile.evidence_sources", child=serializers.CharField())
     rated_on = serializers.DateField(source="profile.rated_on")
-    dimensions = DimensionSerializer(source="rows", many=True)
-    aggregates = AggregatesSerializer()
+    dimensions = ProfileDimensionSerializer(source="rows", many=True)
+    aggregates = ProfileAggregatesSerializer()
     contributors = ContributorSerializer(many=True)
     interprofessional_warning = serializers.CharField(source="warning", allow_null=True)
 
@@ -86,6 +87,7 @@ class ProfileSerializer(serializers.Serializer):
 )
 class StayProfileList(generics.GenericAPIView):
     serializer_class = ProfileSerializer
+    queryset = Profile.objects.none()  # for the schema only: get() reads through the selectors
     pagination_class = None  # a stay has a handful of profiles
 
     def get(self, request: Request, stay_pk) -> Response:
@@ -95,7 +97,7 @@ class StayProfileList(generics.GenericAPIView):
         return Response(data)
 
 
-class SessionSerializer(serializers.Serializer):
+class DiagnosticSessionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     phase = serializers.CharField()
     held_on = serializers.DateField()
@@ -115,7 +117,7 @@ class StartStateSerializer(serializers.Serializer):
 
 class StaySessionsSerializer(serializers.Serializer):
     diagnostics_at_start = StartStateSerializer(help_text=_("rec 4.1: ≥ 90 minutes, ≥ 2 professions, by day 10"))
-    sessions = SessionSerializer(many=True)
+    sessions = DiagnosticSessionSerializer(many=True)
 
 
 @extend_schema(

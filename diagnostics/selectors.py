@@ -27,8 +27,7 @@ from diagnostics.models import (
     Timepoint,
 )
 from diagnostics.selectors_comparison import as_ratings, current_ratings
-from patients.history import HistoryEntry
-from patients.history import _entries as history_entries
+from patients.history import HistoryEntry, history_entries
 from patients.models import Stay
 from staff.models import Profession
 

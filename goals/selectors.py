@@ -126,7 +126,7 @@ def stay_goals_state(stay: Stay, today: dt.date) -> GoalsState:
 def stay_goals_history(stay: Stay) -> list:
     """Every recorded state of the stay's agreement versions and goals (simple-history), newest first, with what
     changed: edits of a draft stay readable too. Two queries."""
-    from patients.history import _entries
+    from patients.history import history_entries
 
     related = [
         (GoalAgreement.history.filter(stay_id=stay.pk), str(GoalAgreement._meta.verbose_name)),
@@ -135,6 +135,8 @@ def stay_goals_history(stay: Stay) -> list:
     entries = [
         entry
         for qs, label in related
-        for entry in _entries(qs.select_related("history_user").order_by("id", "history_date", "history_id"), label)
+        for entry in history_entries(
+            qs.select_related("history_user").order_by("id", "history_date", "history_id"), label
+        )
     ]
     return sorted(entries, key=lambda e: e.when, reverse=True)

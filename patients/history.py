@@ -20,7 +20,7 @@ class HistoryEntry:
     snapshot: object
 
 
-def _entries(records, label: str) -> list[HistoryEntry]:
+def history_entries(records, label: str) -> list[HistoryEntry]:
     """One entry per version; versions come ordered by object and date, so the previous one is at hand."""
     entries = []
     previous_by_object: dict[int, object] = {}
@@ -57,7 +57,7 @@ def stay_history_entries(stay: Stay) -> list[HistoryEntry]:
     ]
     entries = list(
         chain.from_iterable(
-            _entries(qs.select_related("history_user").order_by("id", "history_date", "history_id"), label)
+            history_entries(qs.select_related("history_user").order_by("id", "history_date", "history_id"), label)
             for qs, label in related
         )
     )

@@ -212,6 +212,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # one name per choice set shared by several endpoints (the schema must build without warnings)
+    "ENUM_NAME_OVERRIDES": {
+        "DeadlineStateEnum": ["met", "late", "open", "overdue"],
+        "LoggableSessionStatusEnum": ["held", "planned"],
+    },
 }
 
 # The patient's one-time link (invitation letter): lifetime and the public base URL printed on the letter.
