@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 # §301 department codes (D-6: 3100 and 3197 are the active ones; outpatient WMR 3198 is out of scope).
 CODE_PSYCHOSOMATICS = "3100"
 CODE_WMR = "3197"
@@ -133,3 +135,46 @@ def week1_code_indicator(task: CodeTask | None, corrected_on: dt.date | None, to
 def decision_needs_reason(decision: str, screening_positive: bool, is_switch: bool) -> bool:
     """A-6/A-8: a reason is required for a switch and for ``not_assign`` despite a positive screening."""
     return is_switch or (decision == "not_assign" and screening_positive)
+
+
+ASSIGN = "assign"  # models.Decision.ASSIGN (kept as a literal: this module imports no models)
+
+
+# --- is the stay WMR on a date? (a switch out of WMR ends applicability from the switch date) ---------------
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    """An assignment decision (models.AssignmentDecision): ``assign`` = WMR, ``not_assign`` = no WMR."""
+
+    decision: str
+    decided_on: dt.date
+    effective_from: dt.date
+
+
+@dataclass(frozen=True)
+class Applicability:
+    applies: bool
+    reason: str = ""
+
+
+def wmr_applicability(decisions: Iterable[DecisionFact], today: dt.date) -> Applicability:
+    """Do the WMR indicators apply to the stay on ``today``?
+
+    The current decision is the last one decided on or before ``today`` (``decisions`` oldest first, as recorded).
+    WMR → applies. A switch out of WMR ends the applicability from its effective date (before that date the stay
+    is still WMR). No decision, or decided against WMR from the start → not applicable.
+    """
+    known = [d for d in decisions if d.decided_on <= today]
+    if not known:
+        return Applicability(False, gettext("No WMR decision yet."))
+    current = known[-1]
+    if current.decision == ASSIGN:
+        return Applicability(True)
+    if any(d.decision == ASSIGN for d in known[:-1]):
+        if today < current.effective_from:
+            return Applicability(True)
+        return Applicability(
+            False, gettext("Switched out of WMR from %(date)s.") % {"date": f"{current.effective_from:%d.%m.%Y}"}
+        )
+    return Applicability(False, gettext("The stay is not assigned to WMR."))

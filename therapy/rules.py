@@ -27,6 +27,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from screening import rules as screening_rules
 from therapy import topics as catalogue
 from wmr.indicators import IndicatorResult, IndicatorState
 
@@ -39,7 +40,6 @@ WORKPLACE_TRAINING = "workplace_training"
 COUNSELING_KINDS = frozenset({INDIVIDUAL_COUNSELING, SMALL_GROUP_COUNSELING, GROUP_COUNSELING})
 HELD = "held"
 CANCELLED = "cancelled"
-ASSIGN = "assign"  # screening.models.Decision.ASSIGN
 
 # Rec 5.1: psychosocial counseling, individual plus small-group or group, at least 90 minutes.
 COUNSELING_TOTAL_MINUTES = 90
@@ -138,42 +138,11 @@ def minutes_by_planned_therapy(facts: Iterable[AttendanceFact]) -> dict[int, int
     return totals
 
 
-# --- is the stay WMR? --------------------------------------------------------------------------------------------
+# --- is the stay WMR? (screening owns the rule; re-exported here for the indicator facts) --------------------------
 
-
-@dataclass(frozen=True)
-class DecisionFact:
-    """An assignment decision (screening.AssignmentDecision): ``assign`` = WMR, ``not_assign`` = no WMR."""
-
-    decision: str
-    decided_on: dt.date
-    effective_from: dt.date
-
-
-@dataclass(frozen=True)
-class Applicability:
-    applies: bool
-    reason: str = ""
-
-
-def wmr_applicability(decisions: Iterable[DecisionFact], today: dt.date) -> Applicability:
-    """Do the WMR indicators apply to the stay on ``today``?
-
-    The current decision is the last one decided on or before ``today`` (``decisions`` oldest first, as recorded).
-    WMR → applies. A switch out of WMR ends the applicability from its effective date (before that date the stay
-    is still WMR). No decision, or decided against WMR from the start → not applicable.
-    """
-    known = [d for d in decisions if d.decided_on <= today]
-    if not known:
-        return Applicability(False, _("No WMR decision yet."))
-    current = known[-1]
-    if current.decision == ASSIGN:
-        return Applicability(True)
-    if any(d.decision == ASSIGN for d in known[:-1]):
-        if today < current.effective_from:
-            return Applicability(True)
-        return Applicability(False, _("Switched out of WMR from %(date)s.") % {"date": _d(current.effective_from)})
-    return Applicability(False, _("The stay is not assigned to WMR."))
+DecisionFact = screening_rules.DecisionFact
+Applicability = screening_rules.Applicability
+wmr_applicability = screening_rules.wmr_applicability
 
 
 # --- the facts of a stay and its indicators ------------------------------------------------------------------------
