@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from diagnostics import demo
 from diagnostics.models import JobDescription, Profile, ProfileInstrument, ProfileRating
 from staff.models import Profession
 
@@ -80,37 +81,10 @@ def make_profile(
     return profile
 
 
-# mini_icf_app.md §9.1: the worked profile (customer-service clerk), I and D per dimension
-WORKED_I = {
-    "rules_routines": 1,
-    "planning": 2,
-    "flexibility": 2,
-    "competence": 0,
-    "judgement": 1,
-    "proactivity": 2,
-    "endurance": 3,
-    "assertiveness": 2,
-    "contact": 1,
-    "group": 1,
-    "dyadic": 1,
-    "self_care": 0,
-    "mobility": 0,
-}
-WORKED_D = {
-    "rules_routines": 3,
-    "planning": 3,
-    "flexibility": 3,
-    "competence": 2,
-    "judgement": 2,
-    "proactivity": 2,
-    "endurance": 3,
-    "assertiveness": 3,
-    "contact": 4,
-    "group": 2,
-    "dyadic": 0,
-    "self_care": 1,
-    "mobility": 1,
-}
+# mini_icf_app.md §9.1: the worked profile (customer-service clerk), I and D per dimension — the demo clinic shows
+# the same profile, so both read one table (tests/diagnostics/test_comparison.py states the expected results).
+WORKED_I = demo.WORKED_I
+WORKED_D = demo.WORKED_D
 
 
 @pytest.fixture
