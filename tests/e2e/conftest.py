@@ -60,3 +60,25 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# The data migrations' seed functions (all idempotent). A transactional test ends with a flush that empties every
+# table, rows of data migrations included, so a later browser journey that loads the demo needs them back.
+SHIPPED_DATA = (
+    ("screening.migrations.0002_contraindication_defaults", "create"),
+    ("screening.migrations.0003_demo_instruments", "create"),
+    ("diagnostics.migrations.0002_instrument_definitions", "create"),
+    ("diagnostics.migrations.0003_therapy_catalogue", "seed"),
+)
+
+
+@pytest.fixture
+def shipped_data(transactional_db):
+    """The rows the data migrations ship (screening and profile instruments, contraindications, therapy catalogue),
+    seeded again when an earlier transactional test's flush removed them."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module, function in SHIPPED_DATA:
+        getattr(import_module(module), function)(apps, None)
