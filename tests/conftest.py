@@ -127,9 +127,14 @@ def stay(make_stay):
     return make_stay()
 
 
-def login(user) -> Client:
+def login(user, language: str | None = None) -> Client:
+    """A logged-in client; ``language="en"`` is the UI's language switch (German otherwise, like the clinic)."""
+    from django.conf import settings
+
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
 

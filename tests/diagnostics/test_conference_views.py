@@ -22,7 +22,6 @@ from tests.factories import UserFactory
 from wmr.models import AuditEntry
 
 HELD_ON = dt.date(2026, 11, 12)
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def _conference(by, facility, *, held_on=HELD_ON, professions=(Profession.PSYCHOLOGIST,)):
@@ -52,7 +51,7 @@ def test_the_list_names_only_stays_of_my_care_teams_and_counts_the_others(
     foreign = make_stay(team=[(other_team_clinician, TeamFunction.PRIMARY_THERAPIST)])
     case_add(by=treating_psychologist, conference=conference, stay=stay)
     case_add(by=other_team_clinician, conference=conference, stay=foreign)
-    page = client_for(treating_psychologist).get(reverse("diagnostics:conference-list"), **EN).content.decode()
+    page = client_for(treating_psychologist, language="en").get(reverse("diagnostics:conference-list")).content.decode()
     assert stay.patient.last_name in page
     assert foreign.patient.last_name not in page
     assert "1 further stay of another team" in page
@@ -61,7 +60,7 @@ def test_the_list_names_only_stays_of_my_care_teams_and_counts_the_others(
 
 def test_management_reads_the_list_without_any_stay_name(conference, stay, treating_psychologist, manager, client_for):
     case_add(by=treating_psychologist, conference=conference, stay=stay)
-    page = client_for(manager).get(reverse("diagnostics:conference-list"), **EN).content.decode()
+    page = client_for(manager, language="en").get(reverse("diagnostics:conference-list")).content.decode()
     assert "Person 0" in page
     assert stay.patient.last_name not in page
     assert "1 further stay of another team" in page
@@ -79,8 +78,8 @@ def test_a_conference_of_another_facility_answers_404(treating_psychologist, oth
 def test_recording_a_conference_without_participants_keeps_the_input_and_stores_nothing(
     treating_psychologist, client_for
 ):
-    response = client_for(treating_psychologist).post(
-        reverse("diagnostics:conference-create"), {"held_on": "2026-11-12", "note": "Fallbesprechung"}, **EN
+    response = client_for(treating_psychologist, language="en").post(
+        reverse("diagnostics:conference-create"), {"held_on": "2026-11-12", "note": "Fallbesprechung"}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -91,10 +90,9 @@ def test_recording_a_conference_without_participants_keeps_the_input_and_stores_
 
 
 def test_an_external_participant_without_a_profession_is_a_field_error(treating_psychologist, client_for):
-    response = client_for(treating_psychologist).post(
+    response = client_for(treating_psychologist, language="en").post(
         reverse("diagnostics:conference-create"),
         {"held_on": "2026-11-12", "external_name_0": "Dr. Werner"},
-        **EN,
     )
     assert response.status_code == 200
     assert "Please choose the profession." in response.content.decode()
@@ -139,7 +137,7 @@ def test_the_weekly_page_shows_met_and_not_met_weeks(treating_psychologist, faci
         professions=(Profession.PSYCHOLOGIST, Profession.PHYSICIAN, Profession.NURSE),
     )
     _conference(treating_psychologist, facility, held_on=monday - dt.timedelta(days=14))
-    response = client_for(manager).get(reverse("diagnostics:conference-weekly"), **EN)
+    response = client_for(manager).get(reverse("diagnostics:conference-weekly"))
     page = response.content.decode()
     assert f'data-week="{(monday - dt.timedelta(days=7)).isoformat()}" data-state="met"' in page
     assert f'data-week="{(monday - dt.timedelta(days=14)).isoformat()}" data-state="not_met"' in page
@@ -195,7 +193,9 @@ def test_a_dismissal_without_a_note_shows_the_message_keeps_the_input_and_stores
 ):
     case_add(by=treating_psychologist, conference=conference, stay=stay)
     data = {"decision_endurance": "confirmed", "decision_flexibility": "dismissed", "note_endurance": "klar"}
-    response = client_for(treating_psychologist).post(stay_url("stay-conference-flags", stay, conference), data, **EN)
+    response = client_for(treating_psychologist, language="en").post(
+        stay_url("stay-conference-flags", stay, conference), data
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "A dismissal needs a note saying why." in page
@@ -228,8 +228,8 @@ def test_a_workplace_training_without_focus_keeps_the_form_and_stores_nothing(
 ):
     case_add(by=treating_psychologist, conference=conference, stay=stay)
     item = TherapyCatalogueItem.objects.get(facility__isnull=True, code="workplace_training")
-    response = client_for(treating_psychologist).post(
-        stay_url("stay-conference-therapy-add", stay, conference), {"item": item.pk, "minutes_per_week": "77"}, **EN
+    response = client_for(treating_psychologist, language="en").post(
+        stay_url("stay-conference-therapy-add", stay, conference), {"item": item.pk, "minutes_per_week": "77"}
     )
     assert response.status_code == 200
     page = response.content.decode()
@@ -244,7 +244,7 @@ def test_the_stay_page_shows_the_earlier_decisions(
     case = case_add(by=treating_psychologist, conference=conference, stay=stay)
     case_flags_decide(by=treating_psychologist, case=case, decisions={"contact": ("confirmed", "")})
     case_flags_decide(by=treating_psychologist, case=case, decisions={"contact": ("dismissed", "gelingt gut")})
-    response = client_for(treating_psychologist).get(stay_url("stay-conference", stay, conference), **EN)
+    response = client_for(treating_psychologist).get(stay_url("stay-conference", stay, conference))
     assert len(response.context["page"].flag_history) == 2
     assert "gelingt gut" in response.content.decode()
 
@@ -263,7 +263,7 @@ def test_e15_the_overview_shows_the_frozen_decisions_and_offers_the_newer_compar
         decisions={"endurance": ("confirmed", ""), "planning": ("confirmed", ""), "flexibility": ("dismissed", "n")},
     )
     add_ratings(capacity, {"endurance": 1})
-    page = client_for(treating_psychologist).get(reverse("cases:overview", args=[stay.pk]), **EN).content.decode()
+    page = client_for(treating_psychologist).get(reverse("cases:overview", args=[stay.pk])).content.decode()
     assert 'data-testid="newer-comparison"' in page
     assert 'data-dimension="endurance" data-decision="confirmed"' in page
     assert 'data-dimension="flexibility" data-decision="dismissed"' in page
@@ -273,7 +273,7 @@ def test_e15_the_overview_shows_the_frozen_decisions_and_offers_the_newer_compar
 def test_the_overview_offers_the_facilitys_recent_conferences_to_the_care_team(
     conference, stay, worked_profiles, treating_psychologist, client_for
 ):
-    page = client_for(treating_psychologist).get(reverse("cases:overview", args=[stay.pk]), **EN).content.decode()
+    page = client_for(treating_psychologist).get(reverse("cases:overview", args=[stay.pk])).content.decode()
     assert stay_url("stay-conference", stay, conference) in page
     assert 'data-testid="conference-due" data-state="overdue"' in page
 

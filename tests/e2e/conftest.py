@@ -1,5 +1,8 @@
 """Browser journeys: Playwright's Python package driving Debian's Chromium (/usr/bin/chromium), never a downloaded
-browser. The app is served by pytest-django's live_server. Screenshots go to tests/e2e/artifacts/ (CI artifact)."""
+browser. The app is served by pytest-django's live_server. Journeys are transactional tests with
+``serialized_rollback=True``: the flush after a transactional test empties every table, and Django's serialized
+rollback brings back the rows the data migrations ship (instruments, contraindications, therapy catalogue).
+Screenshots go to tests/e2e/artifacts/ (CI artifact)."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(serialized_snapshot):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium package")
@@ -62,23 +65,26 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-# The data migrations' seed functions (all idempotent). A transactional test ends with a flush that empties every
-# table, rows of data migrations included, so a later browser journey that loads the demo needs them back.
-SHIPPED_DATA = (
-    ("screening.migrations.0002_contraindication_defaults", "create"),
-    ("screening.migrations.0003_demo_instruments", "create"),
-    ("diagnostics.migrations.0002_instrument_definitions", "create"),
-    ("diagnostics.migrations.0003_therapy_catalogue", "seed"),
-)
+@pytest.fixture(scope="session")
+def serialized_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The test database as the migrations left it (Django serializes it for ``serialized_rollback``), read before
+    Playwright's event loop starts: inside that loop Django hands out another connection object without it."""
+    from django.db import connection
+
+    return getattr(connection, "_test_serialized_contents", "")
 
 
-@pytest.fixture
-def shipped_data(transactional_db):
-    """The rows the data migrations ship (screening and profile instruments, contraindications, therapy catalogue),
-    seeded again when an earlier transactional test's flush removed them."""
-    from importlib import import_module
+@pytest.fixture(autouse=True)
+def _shipped_rows(serialized_snapshot, transactional_db):
+    """Journeys start from what the migrations ship (permissions, instruments, contraindications, catalogue).
 
-    from django.apps import apps
+    A transactional test ends with a flush of every table; ``serialized_rollback`` restores the shipped rows only on
+    the connection object that holds the snapshot, which the browser's event loop does not see. So the journey
+    restores the same snapshot itself: an empty database (the flush may have re-created permissions with new ids,
+    so it is emptied first), then the shipped rows."""
+    from django.core.management import call_command
+    from django.db import connection
 
-    for module, function in SHIPPED_DATA:
-        getattr(import_module(module), function)(apps, None)
+    if serialized_snapshot:
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(serialized_snapshot)

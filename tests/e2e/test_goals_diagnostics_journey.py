@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CONTEXT = {"locale": "en-US", "accept_downloads": True, "viewport": {"width": 1400, "height": 1000}}
 
@@ -109,7 +109,7 @@ def _fresh_stay(today: dt.date):
     return stay, psychologist, therapist
 
 
-def test_goals_are_agreed_and_the_profiles_compared_in_the_browser(live_server, shipped_data, browser, page, artifacts):
+def test_goals_are_agreed_and_the_profiles_compared_in_the_browser(live_server, browser, page, artifacts):
     from diagnostics.models import Profile, ProfileInstrument
     from patients.models import Document
 

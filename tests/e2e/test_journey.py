@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_the_demo_psychologist_downloads_the_invitation_of_the_burnout_patient(live_server, page, artifacts):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.therapy.conftest import assign_wmr
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 GROUP_MINUTES = 90
 LATE = 15
@@ -78,9 +78,7 @@ def _eight_stays(social_worker, today: dt.date) -> list:
     return stays
 
 
-def test_one_group_session_for_eight_and_one_counseling_move_the_overview_bars(
-    live_server, shipped_data, page, artifacts
-):
+def test_one_group_session_for_eight_and_one_counseling_move_the_overview_bars(live_server, page, artifacts):
     from staff.models import User
     from therapy.models import Attendance, TherapySession, WorkGroup
 

@@ -164,7 +164,9 @@ def test_a_goal_without_target_or_review_date_keeps_the_input_and_says_what_is_m
 ):
     data = goal_values(text="Mein getipptes Ziel", review_on="2026-11-16") | {field: ""}
     with translation.override("en"):
-        response = client_for(treating_psychologist).post(url("goal-add", stay), data, HTTP_ACCEPT_LANGUAGE="en")
+        response = client_for(treating_psychologist, language="en").post(
+            url("goal-add", stay), data, HTTP_ACCEPT_LANGUAGE="en"
+        )
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
@@ -213,7 +215,7 @@ def test_agreeing_before_the_goals_were_written_keeps_the_input_with_the_message
     draft, stay, treating_psychologist, client_for
 ):
     with translation.override("en"):
-        response = client_for(treating_psychologist).post(
+        response = client_for(treating_psychologist, language="en").post(
             url("agree", stay),
             {"agreed_on": "2026-11-02", "agreed_how": "other", "note": "am Telefon"},
             HTTP_ACCEPT_LANGUAGE="en",
@@ -241,7 +243,7 @@ def test_a_review_before_the_agreement_date_shows_the_message_and_stores_nothing
     agreed, stay, treating_psychologist, client_for
 ):
     with translation.override("en"):
-        response = client_for(treating_psychologist).post(
+        response = client_for(treating_psychologist, language="en").post(
             url("review", stay), _review_data(agreed, "changed", on="2026-11-03"), HTTP_ACCEPT_LANGUAGE="en"
         )
     assert response.status_code == 200
@@ -254,7 +256,9 @@ def test_a_review_form_without_an_outcome_for_a_goal_says_so(agreed, stay, treat
     data = _review_data(agreed, "achieved")
     del data[f"outcome_{agreed.goals.get(position=2).pk}"]
     with translation.override("en"):
-        response = client_for(treating_psychologist).post(url("review", stay), data, HTTP_ACCEPT_LANGUAGE="en")
+        response = client_for(treating_psychologist, language="en").post(
+            url("review", stay), data, HTTP_ACCEPT_LANGUAGE="en"
+        )
     assert "Please choose an outcome for this goal." in response.content.decode()
     assert not GoalReview.objects.exists()
 

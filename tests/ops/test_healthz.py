@@ -27,7 +27,7 @@ def test_healthz_needs_no_login_and_is_never_cached(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_healthz_answers_503_with_broker_not_ok_when_the_broker_is_unreachable(live_server, settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # Celery reads CELERY_BROKER_URL from the environment before its configuration. Port 9 (discard) is closed.

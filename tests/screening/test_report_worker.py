@@ -18,7 +18,7 @@ from screening.tasks import build_quota_report
 from tests.ops.support import services_or_skip
 from wmr.celery import app
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 DONE_WITHIN_SECONDS = 60
 

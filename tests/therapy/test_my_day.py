@@ -72,7 +72,7 @@ def test_one_click_marks_a_planned_session_as_held_and_keeps_the_earlier_version
 def test_marking_held_with_htmx_swaps_the_session_list_in_place(wmr_stay, social_worker, client_for):
     session = plan(wmr_stay, social_worker)
     with translation.override("en"):
-        response = client_for(social_worker).post(
+        response = client_for(social_worker, language="en").post(
             reverse("therapy:my-day-held", args=[session.pk]), {"version": 1}, HTTP_HX_REQUEST="true"
         )
     html = response.content.decode()
@@ -85,7 +85,7 @@ def test_marking_held_with_htmx_swaps_the_session_list_in_place(wmr_stay, social
 def test_a_session_changed_meanwhile_is_not_marked_held(wmr_stay, social_worker, client_for):
     session = plan(wmr_stay, social_worker)
     with translation.override("en"):
-        response = client_for(social_worker).post(
+        response = client_for(social_worker, language="en").post(
             reverse("therapy:my-day-held", args=[session.pk]), {"version": 0}, HTTP_HX_REQUEST="true"
         )
     session.refresh_from_db()
@@ -131,7 +131,7 @@ def test_open_counseling_bars_are_listed_most_urgent_first(
     make_stay(admission_date=dt.date(2026, 11, 2))  # no WMR decision
     make_wmr_stay(admission_date=dt.date(2026, 11, 2), status="discharged")
     with translation.override("en"):
-        response = client_for(social_worker).get(MY_DAY)
+        response = client_for(social_worker, language="en").get(MY_DAY)
     html = response.content.decode()
     assert stays_in_order(html) == [overdue.pk, due_soon.pk, short_near_discharge.pk, not_yet_due.pk]
     assert "First individual counseling overdue (due by day 14, today is day 22)." in html

@@ -152,7 +152,11 @@ def test_progress_of_many_stays_costs_the_same_queries_as_of_one(make_wmr_stay, 
 def test_the_overview_shows_the_bars_with_value_and_reason(wmr_stay, log_individual, treating_psychologist, client_for):
     log_individual(wmr_stay, 45, day=5, topics=["career_prospects"])
     with translation.override("en"):
-        html = client_for(treating_psychologist).get(reverse("cases:overview", args=[wmr_stay.pk])).content.decode()
+        html = (
+            client_for(treating_psychologist, language="en")
+            .get(reverse("cases:overview", args=[wmr_stay.pk]))
+            .content.decode()
+        )
     assert 'data-testid="bar-counseling_individual_60min" data-state="not_yet_due" data-value="45"' in html
     assert 'data-testid="bar-first_counseling_within_14d" data-state="met" data-value="5"' in html
     assert 'style="width: 75%"' in html  # 45 of 60
@@ -163,7 +167,11 @@ def test_the_overview_shows_the_bars_with_value_and_reason(wmr_stay, log_individ
 
 def test_the_overview_says_why_the_bars_do_not_apply(stay, treating_psychologist, client_for):
     with translation.override("en"):
-        html = client_for(treating_psychologist).get(reverse("cases:overview", args=[stay.pk])).content.decode()
+        html = (
+            client_for(treating_psychologist, language="en")
+            .get(reverse("cases:overview", args=[stay.pk]))
+            .content.decode()
+        )
     assert 'data-testid="therapy-not-wmr"' in html
     assert "No WMR decision yet." in html
 

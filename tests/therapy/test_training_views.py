@@ -62,7 +62,7 @@ def test_the_page_shows_sub_goals_with_their_state_situations_and_strategies(
     add_subgoal(plan, social_worker, text="Pausen einhalten")
     services.situation_add(by=social_worker, plan=plan, description="Teambesprechung leiten", practised_on=DAY3)
     add_strategy(plan, social_worker)
-    response = page(client_for(treating_psychologist), stay)
+    response = page(client_for(treating_psychologist, language="en"), stay)
     html = response.content.decode()
     assert response.status_code == 200
     assert f'data-subgoal="{done.pk}" data-result="yes"' in html
@@ -101,7 +101,7 @@ def test_without_a_comparison_the_basis_stays_free_text(stay, social_worker):
 def test_a_refused_sub_goal_keeps_what_was_typed_and_stores_nothing(client_for, plan, stay, social_worker):
     url = reverse("therapy:training-subgoal-add", args=[stay.pk])
     with translation.override("en"):
-        response = client_for(social_worker).post(
+        response = client_for(social_worker, language="en").post(
             url,
             {"text": "Kundengespräch führen", "verification": "Rollenspiel", "agreed_on": "2026-11-03"},
             HTTP_ACCEPT_LANGUAGE="en",
@@ -137,7 +137,7 @@ def test_a_second_save_from_an_older_form_is_refused_with_a_message(client_for, 
     strategy = add_strategy(plan, social_worker)
     url = reverse("therapy:training-strategy-change", args=[stay.pk, strategy.pk])
     seen = services.latest_version(strategy)
-    first, second = client_for(social_worker), client_for(social_worker)
+    first, second = client_for(social_worker, language="en"), client_for(social_worker, language="en")
     assert first.post(url, {"situation": "Montag", "strategy": "Fassung A", "based_on": seen}).status_code == 302
     with translation.override("en"):
         response = second.post(

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e import conftest as e2e
-
-# the shared Playwright fixtures of the browser journeys (Debian's Chromium)
-browser = e2e.browser
-page = e2e.page
-
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_session_is_logged_with_the_keyboard_and_appears_without_a_reload(
