@@ -3,7 +3,6 @@ dimension (mini_icf_app.md §6, K-3 statuses), read only, audit-logged; 404 outs
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import path
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +13,8 @@ from rest_framework.response import Response
 
 from diagnostics.comparison import STATUS_ORDER, summary_text
 from diagnostics.selectors_comparison import ComparisonView, stay_comparisons
-from patients.selectors import stay_for_user
 from wmr import audit
+from wmr.access import stay_or_404
 
 STATUSES = [status.value for status in STATUS_ORDER]
 
@@ -170,9 +169,7 @@ class StayComparison(generics.GenericAPIView):
     pagination_class = None
 
     def get(self, request: Request, stay_pk) -> Response:
-        stay = stay_for_user(request.user, int(stay_pk))
-        if stay is None:
-            raise Http404
+        stay = stay_or_404(request.user, stay_pk)
         language = (translation.get_language() or "de")[:2]
         data = stay_comparisons(stay)
         payload = {

@@ -4,7 +4,6 @@ stored, the flags and the conference's decisions, the planned therapies). Read-o
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -13,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from diagnostics.models import ConferenceCase, ConferenceFlag, PlannedTherapy
-from patients.selectors import stay_for_user
 from wmr import audit
+from wmr.access import stay_or_404
 
 
 class FlagSerializer(serializers.ModelSerializer):
@@ -77,9 +76,7 @@ class StayConferenceList(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[ConferenceCase]:
         if getattr(self, "swagger_fake_view", False):
             return ConferenceCase.objects.none()
-        self.stay = stay_for_user(self.request.user, int(self.kwargs["stay_pk"]))
-        if self.stay is None:
-            raise Http404
+        self.stay = stay_or_404(self.request.user, self.kwargs["stay_pk"])
         return (
             ConferenceCase.objects.filter(stay=self.stay)
             .select_related("conference")

@@ -4,7 +4,6 @@ dimension, rater profession and A-1 aggregates, and its diagnostic sessions with
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,18 +15,8 @@ from rest_framework.response import Response
 from diagnostics.models import Profile
 from diagnostics.rules import diagnostics_at_start
 from diagnostics.selectors import session_facts, stay_profiles, stay_sessions, summaries
-from patients.selectors import stay_for_user
 from wmr import audit
-
-
-def _stay_or_404(request: Request, stay_pk):
-    try:
-        stay = stay_for_user(request.user, int(stay_pk))
-    except (TypeError, ValueError):
-        stay = None
-    if stay is None:
-        raise Http404
-    return stay
+from wmr.access import stay_or_404
 
 
 class ProfileDimensionSerializer(serializers.Serializer):
@@ -91,7 +80,7 @@ class StayProfileList(generics.GenericAPIView):
     pagination_class = None  # a stay has a handful of profiles
 
     def get(self, request: Request, stay_pk) -> Response:
-        stay = _stay_or_404(request, stay_pk)
+        stay = stay_or_404(request.user, stay_pk)
         data = ProfileSerializer(summaries(stay_profiles(stay)), many=True).data
         audit.log(stay, "diagnostics.profile.api_listed", user=request.user)
         return Response(data)
@@ -129,7 +118,7 @@ class StayDiagnosticSessionList(generics.GenericAPIView):
     pagination_class = None
 
     def get(self, request: Request, stay_pk) -> Response:
-        stay = _stay_or_404(request, stay_pk)
+        stay = stay_or_404(request.user, stay_pk)
         sessions = list(stay_sessions(stay))
         start = diagnostics_at_start(session_facts(sessions), admission=stay.admission_date, today=timezone.localdate())
         data = StaySessionsSerializer({"diagnostics_at_start": start, "sessions": sessions}).data

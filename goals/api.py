@@ -3,7 +3,6 @@ UI's permissions (404 outside the care team) and an audit row per read."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -13,8 +12,8 @@ from rest_framework.response import Response
 
 from goals import selectors
 from goals.models import Goal, GoalAgreement, GoalOutcome, GoalReview
-from patients.selectors import stay_for_user
 from wmr import audit
+from wmr.access import stay_or_404
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -93,9 +92,7 @@ class StayGoals(generics.GenericAPIView):
     serializer_class = GoalsStateSerializer
 
     def get(self, request: Request, stay_pk) -> Response:
-        stay = stay_for_user(request.user, int(stay_pk))
-        if stay is None:
-            raise Http404
+        stay = stay_or_404(request.user, stay_pk)
         versions = list(selectors.stay_agreements(stay, with_outcomes=True))
         state = selectors.goals_state(stay, timezone.localdate(), versions)
         data = {

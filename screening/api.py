@@ -13,7 +13,6 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from patients.selectors import stay_for_user
 from screening import selectors
 from screening.errors import InvalidAnswer, InvalidDefinition
 from screening.models import (
@@ -29,6 +28,7 @@ from screening.models import (
 from screening.services.results import result_record
 from staff.models import Role
 from wmr import audit
+from wmr.access import stay_or_404
 
 
 class ScreeningResultSerializer(serializers.ModelSerializer):
@@ -69,16 +69,6 @@ class ScreeningSubmitSerializer(serializers.Serializer):
     completed_at = serializers.DateTimeField(required=False)
 
 
-def _stay_or_404(request: Request, stay_pk) -> object:
-    try:
-        stay = stay_for_user(request.user, int(stay_pk))
-    except (TypeError, ValueError):
-        stay = None
-    if stay is None:
-        raise Http404
-    return stay
-
-
 @extend_schema_view(
     get=extend_schema(summary=_("Screening results of a stay of your care teams")),
     post=extend_schema(
@@ -96,7 +86,7 @@ class StayScreeningList(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[ScreeningResult]:
         if getattr(self, "swagger_fake_view", False):
             return ScreeningResult.objects.none()
-        self.stay = _stay_or_404(self.request, self.kwargs["stay_pk"])
+        self.stay = stay_or_404(self.request.user, self.kwargs["stay_pk"])
         return selectors.stay_results(self.stay)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
@@ -105,7 +95,7 @@ class StayScreeningList(generics.ListCreateAPIView):
         return response
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        stay = _stay_or_404(request, kwargs["stay_pk"])
+        stay = stay_or_404(request.user, kwargs["stay_pk"])
         if request.user.role != Role.CLINICIAN:
             raise Http404
         payload = ScreeningSubmitSerializer(data=request.data)
@@ -157,7 +147,7 @@ class StayAssignmentState(generics.GenericAPIView):
     serializer_class = AssignmentStateSerializer
 
     def get(self, request: Request, stay_pk) -> Response:
-        stay = _stay_or_404(request, stay_pk)
+        stay = stay_or_404(request.user, stay_pk)
         decisions = list(AssignmentDecision.objects.filter(stay=stay).order_by("-decided_on", "-id"))
         motivation = MotivationRecord.objects.filter(stay=stay).order_by("-recorded_on", "-id").first()
         check = ContraindicationCheck.objects.filter(stay=stay).order_by("-checked_on", "-id").first()

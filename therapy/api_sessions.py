@@ -21,12 +21,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from patients.errors import DomainError, NotAllowed
-from patients.selectors import stay_for_user
 from therapy import topics as catalogue
 from therapy.models import Attendance, SessionKind, SessionStatus, TherapySession, WorkGroup
 from therapy.selectors import facility_staff, group_for_user, group_sessions, stay_sessions_for_api
 from therapy.services import sessions as services
 from wmr import audit
+from wmr.access import stay_or_404
 
 LOG_STATUSES = [SessionStatus.HELD, SessionStatus.PLANNED]
 
@@ -108,13 +108,6 @@ def _refusal(error: DomainError) -> serializers.ValidationError:
     return serializers.ValidationError({field: [error.message]})
 
 
-def _stay_or_404(request: Request, stay_pk):
-    stay = stay_for_user(request.user, int(stay_pk))
-    if stay is None:
-        raise Http404
-    return stay
-
-
 def _group_or_404(request: Request, group_pk) -> WorkGroup:
     group = group_for_user(request.user, int(group_pk))
     if group is None:
@@ -138,7 +131,7 @@ class StaySessionList(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[TherapySession]:
         if getattr(self, "swagger_fake_view", False):
             return TherapySession.objects.none()
-        self.stay = _stay_or_404(self.request, self.kwargs["stay_pk"])
+        self.stay = stay_or_404(self.request.user, self.kwargs["stay_pk"])
         return stay_sessions_for_api(self.stay)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
@@ -147,7 +140,7 @@ class StaySessionList(generics.ListCreateAPIView):
         return response
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        stay = _stay_or_404(request, kwargs["stay_pk"])
+        stay = stay_or_404(request.user, kwargs["stay_pk"])
         if not services.may_log_for_stay(request.user, stay):
             raise Http404
         payload = SessionCreateSerializer(data=request.data, context={"facility_id": stay.facility_id})

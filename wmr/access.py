@@ -26,6 +26,19 @@ def role_required(*roles: str):
     return decorator
 
 
+def stay_or_404(user, stay_id):
+    """The stay if ``user`` may see it (care team), else 404 — also for an id that is not a number."""
+    from patients.selectors import stay_for_user
+
+    try:
+        stay = stay_for_user(user, int(stay_id))
+    except (TypeError, ValueError):
+        stay = None
+    if stay is None:
+        raise Http404
+    return stay
+
+
 def stay_view(action: str | None = "patients.stay.viewed"):
     """Load ``stay_id`` from the URL for a care-team member (else 404), pass it as ``stay``, log the read."""
 
@@ -33,11 +46,7 @@ def stay_view(action: str | None = "patients.stay.viewed"):
         @wraps(view)
         @login_required
         def wrapped(request, stay_id: int, *args, **kwargs):
-            from patients.selectors import stay_for_user
-
-            stay = stay_for_user(request.user, stay_id)
-            if stay is None:
-                raise Http404
+            stay = stay_or_404(request.user, stay_id)
             if action and request.method == "GET":
                 audit.log(stay, action, user=request.user)
             return view(request, stay, *args, **kwargs)
