@@ -32,7 +32,7 @@ from therapy.selectors import (
 )
 from therapy.services import groups as group_services
 from therapy.services import sessions as services
-from therapy.views.sessions import after_conflict
+from therapy.views.sessions import after_conflict, cancel_from_form
 from wmr import audit
 from wmr.access import role_required
 
@@ -302,19 +302,7 @@ def group_session_cancel(request: HttpRequest, group_id: int, session_id: int) -
     session = group_session(group, session_id)
     if session is None:
         raise Http404
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give a reason for the cancellation."))
-        return redirect("therapy:group-session-edit", group_id=group.pk, session_id=session.pk)
-    try:
-        services.session_cancel(
-            by=request.user,
-            session=session,
-            reason=form.cleaned_data["cancel_reason"],
-            version=form.cleaned_data["version"],
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    if not cancel_from_form(request, session):
         return redirect("therapy:group-session-edit", group_id=group.pk, session_id=session.pk)
     messages.success(request, _("Group session cancelled; it no longer counts for its participants."))
     return _to_group(group, "sessions")

@@ -182,15 +182,13 @@ def after_conflict(form, session, error, make_form):
     return fresh
 
 
-@require_POST
-@stay_view(None)
-def session_cancel(request: HttpRequest, stay, session_id: int) -> HttpResponse:
-    _write_or_404(request, stay)
-    session = _session_or_404(stay, session_id)
+def cancel_from_form(request: HttpRequest, session) -> bool:
+    """Cancel ``session`` with the posted reason and version (individual and group sessions alike); on a refusal the
+    message is queued and False returned, so the caller sends the user back to the session's page."""
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for the cancellation."))
-        return redirect("therapy:session-edit", stay_id=stay.pk, session_id=session.pk)
+        return False
     try:
         services.session_cancel(
             by=request.user,
@@ -200,6 +198,16 @@ def session_cancel(request: HttpRequest, stay, session_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         messages.error(request, exc.message)
+        return False
+    return True
+
+
+@require_POST
+@stay_view(None)
+def session_cancel(request: HttpRequest, stay, session_id: int) -> HttpResponse:
+    _write_or_404(request, stay)
+    session = _session_or_404(stay, session_id)
+    if not cancel_from_form(request, session):
         return redirect("therapy:session-edit", stay_id=stay.pk, session_id=session.pk)
     messages.success(request, _("Session cancelled; it no longer counts."))
     return redirect("therapy:session-list", stay_id=stay.pk)
