@@ -12,6 +12,7 @@ from diagnostics.selectors_conference import stay_conference_state
 from goals.selectors import stay_goals_state
 from patients import selectors as patient_selectors
 from patients.models import Stay
+from reintegration.selectors import stay_reintegration_state
 from screening.selectors_assignment import AssignmentState, stay_assignment
 from therapy.selectors_progress import stay_therapy_state
 
@@ -42,6 +43,7 @@ class CaseOverview:
     diagnostics: object | None = None  # diagnostics minutes/professions, job description, profiles
     conference: object | None = None  # profile comparison, team conferences, planned therapies
     therapy: object | None = None  # counseling, groups, workplace training against their bars; topics
+    reintegration: object | None = None  # sick leave and triggers, graded plan, RTW plan, checklists, letter
 
 
 def case_overview(stay: Stay, *, today=None) -> CaseOverview:
@@ -65,4 +67,5 @@ def case_overview(stay: Stay, *, today=None) -> CaseOverview:
         diagnostics=stay_diagnostics_state(stay, today),
         conference=stay_conference_state(stay, today),
         therapy=stay_therapy_state(stay, today),
+        reintegration=stay_reintegration_state(stay, today),
     )

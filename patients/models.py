@@ -448,6 +448,10 @@ class DocumentKind(models.TextChoices):
     PROFILE_COMPARISON = "profile_comparison", _("Profile comparison")
     TRANSFER_STRATEGIES = "transfer_strategies", _("Transfer strategies (patient's copy)")
     THERAPY_CONTACT_LOG = "therapy_contact_log", _("Contact log (counseling and groups)")
+    GRADED_PLAN = "graded_plan", _("Graded return-to-work plan (step plan)")
+    GRADED_PLAN_EMPLOYER = "graded_plan_employer", _("Graded return-to-work plan (employer's copy)")
+    DISCHARGE_LETTER = "discharge_letter", _("Discharge letter")
+    DISCHARGE_LETTER_COPY = "discharge_letter_copy", _("Discharge letter (patient's copy to pass on)")
 
 
 class Document(models.Model):

@@ -73,6 +73,26 @@ def other_team_clinician(facility):
 
 
 @pytest.fixture
+def treating_physician(facility):
+    """A physician of the clinic; ``physician_on_team`` puts her on the stay's care team (physicians sign letters and
+    approve step plans)."""
+    return UserFactory(
+        username="doc",
+        title="Dr. med.",
+        first_name="Dora",
+        last_name="Doktor",
+        profession=Profession.PHYSICIAN,
+        facilities=[facility],
+    )
+
+
+@pytest.fixture
+def physician_on_team(stay, treating_physician):
+    services.careteam_add(by=treating_physician, stay=stay, user=treating_physician, function=TeamFunction.PHYSICIAN)
+    return treating_physician
+
+
+@pytest.fixture
 def manager(facility):
     return UserFactory(username="manager", role=Role.MANAGEMENT, profession=Profession.OTHER, facilities=[facility])
 

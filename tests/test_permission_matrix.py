@@ -47,6 +47,7 @@ from tests.screening import (  # noqa: E402
     matrix_reports,
     matrix_results,
 )
+from tests.reintegration import matrix_checklists, matrix_letter, matrix_plan, matrix_rtw, matrix_sickleave  # noqa: E402
 from tests.therapy import matrix_progress, matrix_sessions, matrix_training  # noqa: E402
 
 MATRIX: list[Row] = [
@@ -100,6 +101,7 @@ MATRIX += matrix_results.ROWS + matrix_assignment.ROWS + matrix_reports.ROWS + m
 MATRIX += matrix_link.ROWS
 MATRIX += matrix_sessions.ROWS + matrix_training.ROWS + matrix_progress.ROWS
 MATRIX += matrix_goals.ROWS + matrix_profiles.ROWS + matrix_comparison.ROWS + matrix_conference.ROWS
+MATRIX += matrix_sickleave.ROWS + matrix_plan.ROWS + matrix_rtw.ROWS + matrix_checklists.ROWS + matrix_letter.ROWS
 
 # Admin patterns are covered by the sampled rows above (same AdminSite.admin_view wrapper for every one).
 COVERED_BY_ADMIN_SAMPLE = "admin:"

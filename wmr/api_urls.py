@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("goals.api_urls")),
     path("", include("diagnostics.api_urls")),
     path("", include("therapy.api_urls")),
+    path("", include("reintegration.api_urls")),
     path("", include(router.urls)),
 ]

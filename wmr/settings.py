@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "goals",
     "diagnostics",
     "therapy",
+    "reintegration",
     "cases",
 ]
 

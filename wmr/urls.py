@@ -20,6 +20,7 @@ urlpatterns = [
     path("goals/", include("goals.urls")),
     path("diagnostics/", include("diagnostics.urls")),
     path("therapy/", include("therapy.urls")),
+    path("reintegration/", include("reintegration.urls")),
     path("cases/", include("cases.urls")),
     path("api/v1/", include("wmr.api_urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Nothing here is edited in Django's admin: every write goes through the services (audit, versions, rules)."""
