@@ -39,6 +39,7 @@ from tests.permissions import (  # noqa: E402
     expect,
     stay,
 )
+from tests.reintegration import matrix_checklists, matrix_letter, matrix_plan, matrix_rtw, matrix_sickleave  # noqa: E402
 from tests.screening import (  # noqa: E402
     matrix_api,
     matrix_assignment,
@@ -47,7 +48,6 @@ from tests.screening import (  # noqa: E402
     matrix_reports,
     matrix_results,
 )
-from tests.reintegration import matrix_checklists, matrix_letter, matrix_plan, matrix_rtw, matrix_sickleave  # noqa: E402
 from tests.therapy import matrix_progress, matrix_sessions, matrix_training  # noqa: E402
 
 MATRIX: list[Row] = [
