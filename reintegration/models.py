@@ -259,6 +259,9 @@ class GradedReturnPlan(_StayScoped):
     )
     workplace_allows = models.BooleanField(_("the workplace allows limited employment (P-5)"), null=True)
     prerequisites_by = author_field(_("prerequisites recorded by"))
+    # K-2 (rec 8.5): individual counselling on the graded return before submission; the four topics must be ticked.
+    counseled_on = models.DateField(_("patient counselled on the graded return on"), null=True, blank=True)
+    counseling_topics = models.JSONField(_("counselling topics covered"), default=list, blank=True)
     # Phases (§7)
     submitted_on = models.DateField(_("submitted to employer and payer on"), null=True, blank=True)
     approved_on = models.DateField(_("funding approved on"), null=True, blank=True)  # C-5
