@@ -233,6 +233,12 @@ RATELIMIT_IP_META_KEY = "wmr.audit.client_address"
 # without the limit, and the web app must never fail a request because Redis is down (ARCHITECTURE.md).
 RATELIMIT_FAIL_OPEN = True
 
+# Return to work, rec 8.4 / hamburg_model.md K-1: "at least 3 months" of sick leave in the 12 months before rehab,
+# counted as calendar days, makes examining a graded return due.
+GRTW_EXAMINE_MIN_DAYS = env_int("GRTW_EXAMINE_MIN_DAYS", 90)
+if not 1 <= GRTW_EXAMINE_MIN_DAYS <= 366:
+    raise ImproperSetting(f"GRTW_EXAMINE_MIN_DAYS must be 1 … 366 days, got {GRTW_EXAMINE_MIN_DAYS}")
+
 # Security headers and cookies (production hardens them; `manage.py check --deploy` must be clean).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
