@@ -14,6 +14,7 @@ from patients.models import (
     CareTeamMembership,
     Consent,
     ContactEvent,
+    ContactKind,
     ExternalContact,
     Patient,
     Stay,
@@ -23,6 +24,9 @@ from patients.validators import normalize_identifier
 from staff.models import Profession, Role, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Contacts whose log entries name a purpose (rec 10.5: employer and company medical service).
+PURPOSE_REQUIRED_FOR = {ContactKind.EMPLOYER, ContactKind.OCCUPATIONAL_PHYSICIAN, ContactKind.BEM_CONTACT}
 
 # The function a clinician most likely has on a care team, from their profession.
 DEFAULT_FUNCTION = {
@@ -175,14 +179,24 @@ class ExternalContactForm(forms.ModelForm):
 
 
 class ContactEventForm(forms.ModelForm):
+    """One entry of the contact log: date, channel, purpose, outcome. The purpose is required for the contacts of
+    rec 10.5 (employer, occupational physician, BEM contact)."""
+
     class Meta:
         model = ContactEvent
-        fields = ["on", "channel", "note"]
-        widgets = {"on": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3})}
+        fields = ["on", "channel", "purpose", "outcome", "note"]
+        widgets = {
+            "on": DATE_WIDGET,
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"purpose": {"required": _("Please choose the purpose of the contact.")}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, contact: ExternalContact | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.fields["on"].initial = timezone.localdate()
+        self.fields["purpose"].required = contact is not None and contact.kind in PURPOSE_REQUIRED_FOR
+        self.fields["outcome"].help_text = _("What was agreed or found out, and what happens next.")
         self.helper = FormHelper()
         self.helper.add_input(Submit("save", _("Record contact")))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import chain
 
-from patients.models import CareTeamMembership, Consent, ExternalContact, Patient, Stay
+from patients.models import CareTeamMembership, Consent, ContactEvent, ExternalContact, Patient, Stay
 
 HISTORY_TYPE = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -46,8 +46,24 @@ def history_entries(records, label: str) -> list[HistoryEntry]:
     return entries
 
 
+def _contact_event_entries(stay: Stay) -> list[HistoryEntry]:
+    """Contacts made (rec 10.5), each labelled with its purpose and outcome so the log reads in the history too."""
+    records = ContactEvent.history.filter(contact__stay_id=stay.pk).select_related("history_user")
+    entries = history_entries(records.order_by("id", "history_date", "history_id"), "")
+    label = str(ContactEvent._meta.verbose_name)
+    for entry in entries:
+        parts = [entry.record]
+        if entry.snapshot.purpose:
+            parts.append(str(entry.snapshot.get_purpose_display()))
+        if entry.snapshot.outcome:
+            parts.append(entry.snapshot.outcome)
+        entry.record = f"{label}: " + " · ".join(parts)
+    return entries
+
+
 def stay_history_entries(stay: Stay) -> list[HistoryEntry]:
-    """All versions of the stay, its patient, consents, contacts and care team. Earlier versions stay readable."""
+    """All versions of the stay, its patient, consents, contacts, contacts made (with purpose and outcome) and care
+    team. Earlier versions stay readable."""
     related = [
         (Stay.history.filter(id=stay.pk), str(Stay._meta.verbose_name)),
         (Patient.history.filter(id=stay.patient_id), str(Patient._meta.verbose_name)),
@@ -61,4 +77,5 @@ def stay_history_entries(stay: Stay) -> list[HistoryEntry]:
             for qs, label in related
         )
     )
+    entries += _contact_event_entries(stay)
     return sorted(entries, key=lambda e: e.when, reverse=True)

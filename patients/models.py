@@ -297,6 +297,8 @@ class ConsentKind(models.TextChoices):
     OCCUPATIONAL_PHYSICIAN = "occupational_physician", _("Contact with the occupational physician / BEM contact")
     TREATING_PRACTITIONERS = "treating_practitioners", _("Contact with family doctor / psychotherapist")
     PAYER = "payer", _("Contact with the payer")
+    INTEGRATION_SERVICE = "integration_service", _("Contact with the integration service")
+    EMPLOYMENT_AGENCY = "employment_agency", _("Contact with the employment agency / job centre")
 
 
 class Consent(models.Model):
@@ -347,6 +349,8 @@ class ContactKind(models.TextChoices):
     FAMILY_DOCTOR = "family_doctor", _("Family doctor")
     PSYCHOTHERAPIST = "psychotherapist", _("Psychotherapist")
     PAYER = "payer", _("Payer case manager")
+    INTEGRATION_SERVICE = "integration_service", _("Integration service")
+    EMPLOYMENT_AGENCY = "employment_agency", _("Employment agency / job centre")
 
 
 # Which consent allows contacting which kind of external contact (issue 3).
@@ -357,6 +361,8 @@ CONSENT_FOR_CONTACT: dict[str, str] = {
     ContactKind.FAMILY_DOCTOR: ConsentKind.TREATING_PRACTITIONERS,
     ContactKind.PSYCHOTHERAPIST: ConsentKind.TREATING_PRACTITIONERS,
     ContactKind.PAYER: ConsentKind.PAYER,
+    ContactKind.INTEGRATION_SERVICE: ConsentKind.INTEGRATION_SERVICE,  # issue 7, rec 8.15
+    ContactKind.EMPLOYMENT_AGENCY: ConsentKind.EMPLOYMENT_AGENCY,  # issue 7, rec 8.9, 8.10
 }
 
 
@@ -414,14 +420,28 @@ class ContactChannel(models.TextChoices):
     MEETING = "meeting", _("meeting")
 
 
+class ContactPurpose(models.TextChoices):
+    """Why the clinic contacted an external party (rec 10.5: clarify conflicts, suggest adapted continued employment,
+    start a graded return to work; BEM, rec 8.3)."""
+
+    CONFLICT = "conflict", _("clarify a conflict")
+    ADAPTED_EMPLOYMENT = "adapted_employment", _("adapted continued employment")
+    GRADED_RETURN = "graded_return", _("graded return to work")
+    BEM = "bem", _("occupational integration management (BEM)")
+    OTHER = "other", _("other")
+
+
 class ContactEvent(models.Model):
-    """The clinic contacted an external party. Only possible while the matching consent is valid."""
+    """The clinic contacted an external party. Only possible while the matching consent is valid. With purpose and
+    outcome it is the contact log of rec 10.5."""
 
     contact = models.ForeignKey(
         ExternalContact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="events"
     )
     on = models.DateField(_("date"))
     channel = models.CharField(_("channel"), max_length=10, choices=ContactChannel.choices)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ContactPurpose.choices, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
     note = models.TextField(_("note"), blank=True)
     consent = models.ForeignKey(Consent, verbose_name=_("consent"), on_delete=models.PROTECT, related_name="+")
     recorded_by = author_field(_("recorded by"))

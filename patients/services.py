@@ -191,17 +191,41 @@ def contact_delete(*, by, contact: ExternalContact) -> None:
         contact.delete()
 
 
-def contact_event_record(*, by, contact: ExternalContact, on: dt.date, channel: str, note: str = "") -> ContactEvent:
-    """Record that the clinic contacted an external party; refused without a valid consent for that party.
+def contact_event_record(
+    *,
+    by,
+    contact: ExternalContact,
+    on: dt.date,
+    channel: str,
+    purpose: str = "",
+    outcome: str = "",
+    note: str = "",
+) -> ContactEvent:
+    """Record that the clinic contacted an external party (date, channel, purpose, outcome: the contact log of rec
+    10.5); refused without a consent for that party valid on the contact date (given by then, not withdrawn).
 
     The consent is checked before the transaction so that the audit row of a refusal is kept.
     """
     consent = consent_require(stay=contact.stay, kind=contact.consent_kind, on=on, by=by)
     with transaction.atomic():
-        event = ContactEvent(contact=contact, on=on, channel=channel, note=note, consent=consent, recorded_by=by)
+        event = ContactEvent(
+            contact=contact,
+            on=on,
+            channel=channel,
+            purpose=purpose,
+            outcome=outcome.strip(),
+            note=note,
+            consent=consent,
+            recorded_by=by,
+        )
         event.full_clean()
         event.save()
-        audit.log(event, "patients.contact.reached", user=by, data={"kind": contact.kind, "channel": channel})
+        audit.log(
+            event,
+            "patients.contact.reached",
+            user=by,
+            data={"kind": contact.kind, "channel": channel, "purpose": purpose},
+        )
     return event
 
 

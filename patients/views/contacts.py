@@ -51,16 +51,10 @@ def contact_delete(request: HttpRequest, stay, contact_id: int) -> HttpResponse:
 @stay_write
 def contact_event_create(request: HttpRequest, stay, contact_id: int) -> HttpResponse:
     contact = get_object_or_404(stay.contacts.select_related("stay"), pk=contact_id)
-    form = ContactEventForm(request.POST or None)
+    form = ContactEventForm(request.POST or None, contact=contact)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_event_record(
-                by=request.user,
-                contact=contact,
-                on=form.cleaned_data["on"],
-                channel=form.cleaned_data["channel"],
-                note=form.cleaned_data["note"],
-            )
+            services.contact_event_record(by=request.user, contact=contact, **form.cleaned_data)
         except ConsentMissing as exc:
             form.add_error(None, exc.message)
         else:

@@ -155,9 +155,11 @@ def test_contacting_the_employer_without_consent_is_refused_with_the_missing_con
     client.post(reverse("patients:contact-create", args=[stay.pk]), {"kind": "employer", "organisation": "Muster GmbH"})
     contact = stay.contacts.get()
     response = client.post(
-        reverse("patients:contact-event", args=[stay.pk, contact.pk]), {"on": "2026-11-20", "channel": "phone"}
+        reverse("patients:contact-event", args=[stay.pk, contact.pk]),
+        {"on": "2026-11-20", "channel": "phone", "purpose": "graded_return"},
     )
     assert response.status_code == 200
+    assert "Nicht möglich" in response.content.decode()
     assert "Kontakt mit dem Arbeitgeber" in response.content.decode()
     assert contact.events.count() == 0
 
