@@ -27,6 +27,15 @@ CHECKLISTS = {
 
 LETTER = {
     "reintegration.letter.viewed": _("Discharge letter read"),
+    "reintegration.letter.versions_viewed": _("Versions of the discharge letter read"),
+    "reintegration.letter.api_viewed": _("Discharge letter read through the API"),
+    "reintegration.letter.drafted": _("Discharge letter drafted from the record"),
+    "reintegration.letter.changed": _("Discharge letter draft changed"),
+    "reintegration.letter.previewed": _("Discharge letter draft previewed as PDF"),
+    "reintegration.letter.signed": _("Discharge letter signed"),
+    "reintegration.letter.revised": _("Discharge letter: new version started"),
+    "reintegration.letter.copies_created": _("Patient's copies of the discharge letter created"),
+    "reintegration.letter.copies_handed_over": _("Patient's copies of the discharge letter handed over"),
 }
 
 ACTIONS = {**SICK_LEAVE, **PLAN, **RTW, **CHECKLISTS, **LETTER}

@@ -616,7 +616,9 @@ class DischargeLetter(_StayScoped):
     )
     status = models.CharField(_("status"), max_length=20, choices=LetterStatus.choices, default=LetterStatus.DRAFT)
     recipient = models.TextField(_("recipient (address block)"), blank=True)
-    diagnoses = models.JSONField(_("diagnoses"), default=list, help_text=_('[{"code": "F43.2", "text": "…"}]'))
+    diagnoses = models.JSONField(
+        _("diagnoses"), default=list, blank=True, help_text=_('[{"code": "F43.2", "text": "…"}]')
+    )
     course = models.TextField(_("course of the rehabilitation"), blank=True)
     goals_summary = models.TextField(_("goals and their attainment"), blank=True)
     therapies_summary = models.TextField(_("therapies received"), blank=True)
@@ -634,7 +636,15 @@ class DischargeLetter(_StayScoped):
         help_text=_("required when the ability to work is limited (8.12)"),
     )
     vocational_rehab_recommended = models.BooleanField(_("vocational rehabilitation recommended (8.6)"), default=False)
+    vocational_rehab_reason = models.TextField(
+        _("why vocational rehabilitation is not recommended"),
+        blank=True,
+        help_text=_("required when the ability for the last job is limited and it is not recommended (8.6)"),
+    )
     recommendations = models.TextField(_("recommendations"), blank=True)
+    # What the record said when the version was signed (therapy minutes, comparison chart, RTW and graded plans),
+    # so the patient's copies show exactly the signed content (8.17).
+    record_snapshot = models.JSONField(_("record at signing"), default=dict, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_by = author_field(_("signed by"))
     document = models.ForeignKey(
