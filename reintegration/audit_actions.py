@@ -13,8 +13,29 @@ SICK_LEAVE = {
     "reintegration.work_situation.changed": _("Work situation changed"),
 }
 
-PLAN = {
+PLAN = {  # the graded plan's rules and life cycle (reintegration/services/plan.py, hamburg_model.md §7)
     "reintegration.plan.viewed": _("Graded return-to-work plan read"),
+    "reintegration.plan.created": _("Graded return-to-work plan started"),
+    "reintegration.plan.changed": _("Graded return-to-work plan changed"),
+    "reintegration.plan.step_added": _("Graded return-to-work plan: step added"),
+    "reintegration.plan.step_changed": _("Graded return-to-work plan: step changed"),
+    "reintegration.plan.step_removed": _("Graded return-to-work plan: step removed"),
+    "reintegration.plan.vacation_added": _("Graded return-to-work plan: vacation entered"),
+    "reintegration.plan.vacation_removed": _("Graded return-to-work plan: vacation removed"),
+    "reintegration.plan.prerequisites_recorded": _("Graded return-to-work plan: prerequisites recorded"),
+    "reintegration.plan.consent_recorded": _("Graded return-to-work plan: consent recorded"),
+    "reintegration.plan.ready": _("Graded return-to-work plan marked as ready"),
+    "reintegration.plan.submitted": _("Graded return-to-work plan submitted to employer and payer"),
+    "reintegration.plan.approved": _("Graded return-to-work plan: funding approved by the payer"),
+    "reintegration.plan.started": _("Graded return to work started"),
+    "reintegration.plan.interruption_recorded": _("Graded return to work: interruption recorded"),
+    "reintegration.plan.interruption_closed": _("Graded return to work: end of an interruption recorded"),
+    "reintegration.plan.failed": _("Graded return to work failed after an interruption of more than 7 days"),
+    "reintegration.plan.payer_continued": _("Graded return to work continued by the payer's decision"),
+    "reintegration.plan.completed": _("Graded return to work completed"),
+    "reintegration.plan.aborted": _("Graded return to work stopped"),
+    "reintegration.plan.version_created": _("Graded return-to-work plan: new version started"),
+    "reintegration.plan.task_done": _("Graded return-to-work plan: task done"),
 }
 
 RTW = {

@@ -44,3 +44,71 @@ class LetterRenderFailed(LetterRefused):
         else:
             message = _("The letter could not be produced (%(detail)s); your draft is kept.")
         super().__init__(str(message % {"detail": detail}))
+
+# --- graded plan --------------------------------------------------------------------------------------------------
+
+
+class PlanRefused(ReintegrationRefused):
+    """A rule of the graded return-to-work plan (Hamburg model, hamburg_model.md §2–§7) refused the action."""
+
+
+class PlanExists(PlanRefused):
+    default_message = _(
+        "This stay has an open graded return-to-work plan already. Change it, or start a new version of it."
+    )
+
+
+class PlanLocked(PlanRefused):
+    """H-6: once submitted, the plan is not changed in place; a change makes the next version."""
+
+    default_message = _(
+        "This version of the graded return-to-work plan has been submitted and cannot be changed. Start a new "
+        "version to change it (H-6)."
+    )
+
+
+class PlanStatusRefused(PlanRefused):
+    """The plan is not in a status that allows the action (§7)."""
+
+    def __init__(self, status_label: str, action: str):
+        self.status_label = status_label
+        message = _("Not possible while the plan is “%(status)s”: %(action)s") % {
+            "status": status_label,
+            "action": action,
+        }
+        super().__init__(str(message))
+
+
+class PlanNotReady(PlanRefused):
+    """``ready`` is refused: the rule findings (errors, missing justifications, unconfirmed warnings) and the open
+    prerequisites are carried as ``findings`` / ``items``; the message lists them."""
+
+    def __init__(self, problems: list[str], *, findings=(), items=(), warnings_only: bool = False):
+        self.problems = list(problems)
+        self.findings = list(findings)
+        self.items = list(items)
+        self.warnings_only = warnings_only
+        if warnings_only:
+            head = _("Please confirm the warnings before the plan is marked as ready:")
+        else:
+            head = _("The plan cannot be marked as ready yet:")
+        super().__init__(" ".join([str(head), *self.problems]))
+
+
+class PhysicianOnly(PlanRefused):
+    default_message = _("Only a physician can record the physician's approval of the step plan (C-3).")
+
+
+class OccupationalPhysicianConsentMissing(PlanRefused):
+    """C-6, rec 10.6: the occupational physician is involved only with the patient's valid consent."""
+
+
+class EntitlementNotRecorded(PlanRefused):
+    default_message = _(
+        "The employer's consent can only be marked as not required when a severe disability or equal status is "
+        "recorded in the work situation (C-4)."
+    )
+
+
+class CounselingIncomplete(PlanRefused):
+    """K-2 (rec 8.5): counselling with all four topics before the plan is submitted."""

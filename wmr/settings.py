@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "screening.tasks.build_last_quarter_reports",
         "schedule": crontab(minute=0, hour=6, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # E-3 (H11): a graded return interrupted for 8 days without a recorded end fails; daily at 06:15 Europe/Berlin
+    "reintegration-open-interruptions": {
+        "task": "reintegration.tasks.check_open_interruptions",
+        "schedule": crontab(minute=15, hour=6),
+    },
 }
 
 # E-mail (the quarterly report's notice): Django's backends; the embedded default prints mails to the console.
