@@ -9,7 +9,9 @@ SICK_LEAVE = {
     "reintegration.sick_leave.api_viewed": _("Sick-leave history read through the API"),
     "reintegration.sick_leave.added": _("Sick-leave period entered"),
     "reintegration.sick_leave.changed": _("Sick-leave period corrected"),
+    "reintegration.sick_leave.removed": _("Sick-leave period removed as a correction"),
     "reintegration.trigger.examined": _("Outcome of a sick-leave trigger recorded"),
+    "reintegration.work_situation.recorded": _("Work situation recorded"),
     "reintegration.work_situation.changed": _("Work situation changed"),
 }
 

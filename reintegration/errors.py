@@ -45,6 +45,18 @@ class LetterRenderFailed(LetterRefused):
             message = _("The letter could not be produced (%(detail)s); your draft is kept.")
         super().__init__(str(message % {"detail": detail}))
 
+
+# --- sick leave ---------------------------------------------------------------------------------------------------
+
+
+class SickLeaveRefused(ReintegrationRefused):
+    """A rule of the sick-leave history, its triggers (rec 8.2, 8.4) or the work situation refused the entry."""
+
+
+class SickLeaveDuplicate(SickLeaveRefused):
+    default_message = _("A period with the same dates is entered already. Correct that entry instead.")
+
+
 # --- graded plan --------------------------------------------------------------------------------------------------
 
 

@@ -92,7 +92,11 @@ class WorkSituation(_StayScoped):
         verbose_name_plural = _("work situations")
 
     def __str__(self) -> str:
-        return str(_("Work situation of %(stay)s") % {"stay": self.stay})
+        # Without the stay: the history lists build one instance per version, and a lookup each would add a query.
+        return str(
+            _("%(days)s days a week, %(hours)s hours a day")
+            % {"days": self.working_days_per_week, "hours": f"{float(self.hours_per_day):g}"}
+        )
 
 
 # --- sick-leave history and its triggers (8.2, 8.4; B-1…B-7, K-1) ------------------------------------------------

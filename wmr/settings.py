@@ -222,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DeadlineStateEnum": ["met", "late", "open", "overdue"],
         "LoggableSessionStatusEnum": ["held", "planned"],
+        "SickLeaveKindEnum": "reintegration.models.AbsenceKind",
+        "SickLeaveTriggerKindEnum": "reintegration.models.TriggerKind",
     },
 }
 
