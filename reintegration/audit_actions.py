@@ -42,10 +42,22 @@ PLAN = {  # the graded plan's rules and life cycle (reintegration/services/plan.
 
 RTW = {
     "reintegration.rtw.viewed": _("Return-to-work plan read"),
+    "reintegration.rtw.versions_viewed": _("Versions of the return-to-work plan read"),
+    "reintegration.rtw.api_viewed": _("Return-to-work plan read through the API"),
+    "reintegration.rtw.started": _("Return-to-work plan started"),
+    "reintegration.rtw.changed": _("Return-to-work plan draft changed"),
+    "reintegration.rtw.step_added": _("Return-to-work plan: step after WMR added"),
+    "reintegration.rtw.step_changed": _("Return-to-work plan: step after WMR changed"),
+    "reintegration.rtw.step_removed": _("Return-to-work plan: step after WMR removed"),
+    "reintegration.rtw.stakeholder_added": _("Return-to-work plan: stakeholder added (with consent)"),
+    "reintegration.rtw.stakeholder_removed": _("Return-to-work plan: stakeholder removed"),
+    "reintegration.rtw.agreed": _("Return-to-work plan agreed with the patient"),
+    "reintegration.rtw.revised": _("Return-to-work plan: new version started"),
 }
 
 CHECKLISTS = {
     "reintegration.checklist.viewed": _("Return-to-work checklists read"),
+    "reintegration.checklist.recorded": _("Return-to-work checklist item recorded"),
 }
 
 LETTER = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 
 from patients.errors import DomainError
@@ -9,6 +11,56 @@ from patients.errors import DomainError
 
 class ReintegrationRefused(DomainError):
     """A rule of the return to work refused the action; the message names the rule."""
+
+
+# --- RTW plan and checklists --------------------------------------------------------------------------------------
+
+
+class RtwRefused(ReintegrationRefused):
+    """A rule of the return-to-work plan (rec 8.13, 8.14) refused the action."""
+
+
+class RtwPlanLocked(RtwRefused):
+    """An agreed version is never changed in place (§630f BGB): a change makes the next version."""
+
+    default_message = _(
+        "This version of the return-to-work plan is agreed with the patient and cannot be changed. "
+        "Start a new version to change it."
+    )
+
+
+class RtwPlanExists(RtwRefused):
+    default_message = _("This stay has a return-to-work plan already. Change it through a new version.")
+
+
+class RtwDraftPending(RtwRefused):
+    default_message = _(
+        "A new version of the return-to-work plan is waiting to be agreed. Please work on that version."
+    )
+
+
+class StakeholderConsentMissing(RtwRefused):
+    """Rec 10.4–10.6: a stakeholder is involved only with the patient's valid consent of the matching kind.
+    ``whom`` names the stakeholder as in "contact with …"; ``withdrawn_on`` is the date of a withdrawal."""
+
+    def __init__(self, whom: str, *, withdrawn_on: dt.date | None = None):
+        self.withdrawn_on = withdrawn_on
+        if withdrawn_on is None:
+            message = _("The patient has not consented to contact with %(whom)s. Please record the consent first.") % {
+                "whom": whom
+            }
+        else:
+            message = _(
+                "The patient has not consented to contact with %(whom)s: the consent was withdrawn on %(date)s."
+            ) % {
+                "whom": whom,
+                "date": f"{withdrawn_on:%d.%m.%Y}",
+            }
+        super().__init__(str(message))
+
+
+class ChecklistRefused(ReintegrationRefused):
+    """A rule of the checklists (rec 8.1, 8.6–8.11, 8.15, 8.16, 10.3, 10.4) refused the entry."""
 
 
 # --- discharge letter ---------------------------------------------------------------------------------------------

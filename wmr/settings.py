@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS = {
         "LoggableSessionStatusEnum": ["held", "planned"],
         "SickLeaveKindEnum": "reintegration.models.AbsenceKind",
         "SickLeaveTriggerKindEnum": "reintegration.models.TriggerKind",
+        "RtwPlanStatusEnum": "reintegration.models.RtwStatus",
+        "RtwStakeholderKindEnum": "reintegration.models.StakeholderKind",
+        "SessionKindEnum": "therapy.models.SessionKind",  # "kind" is used by several apps' serializers now
     },
 }
 
