@@ -180,8 +180,16 @@ def consent_states(plan: GradedReturnPlan) -> dict[str, str | None]:
     return {party: (event.state if event else None) for party, event in latest_consents(plan).items()}
 
 
+def continues_started_plan(plan: GradedReturnPlan) -> bool:
+    """A version that changes a plan already under way (H-6): its start lies behind it, so no lead time applies."""
+    return plan.previous_id is not None and plan.previous.actual_start is not None
+
+
 def judged_submission_date(plan: GradedReturnPlan, today: dt.date) -> dt.date | None:
-    """V-8 is judged on the submission date; while planning, on today (as if submitted today)."""
+    """V-8 is judged on the submission date; while planning, on today (as if submitted today). Not for a version
+    that continues a started plan."""
+    if continues_started_plan(plan):
+        return None
     if plan.submitted_on:
         return plan.submitted_on
     return today if plan.status in PLANNING else None
@@ -812,7 +820,8 @@ def plan_submit(*, by, plan: GradedReturnPlan, submitted_on: dt.date, today: dt.
                 _("The counselling (%(date)s) must take place before the submission (K-2).")
                 % {"date": _date(plan.counseled_on)}
             )
-        lead = hamburg.validate_plan(plan_input(plan), plan_facts(plan.stay), submitted_on=submitted_on)
+        judged_on = None if continues_started_plan(plan) else submitted_on
+        lead = hamburg.validate_plan(plan_input(plan), plan_facts(plan.stay), submitted_on=judged_on)
         lead = [f.code for f in lead if f.code == "V-8"]
         plan.status = PlanStatus.SUBMITTED
         plan.submitted_on = submitted_on

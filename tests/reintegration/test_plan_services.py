@@ -59,27 +59,22 @@ def actions(stay) -> list[str]:
     )
 
 
-@pytest.fixture
-def helen_stay(make_stay):
+def make_helen_stay(make_stay):
     return make_stay(
         admission_date=D(2026, 1, 12), discharge_date=D(2026, 2, 13), status="discharged", payer=Payer.DRV_BUND
     )
 
 
-@pytest.fixture
-def draft(helen_stay, social_worker):
+def build_draft(stay, by):
     """Helen's six steps as a draft with the prerequisites and the counselling recorded (no consents yet)."""
-    plan = services.plan_create(by=social_worker, stay=helen_stay, starts_on=START, today=PLANNED_ON)
+    plan = services.plan_create(by=by, stay=stay, starts_on=START, today=PLANNED_ON)
     for weeks, pattern in HELEN_STEPS:
-        services.step_add(by=social_worker, plan=plan, weeks=weeks, pattern=pattern)
+        services.step_add(by=by, plan=plan, weeks=weeks, pattern=pattern)
     services.prerequisites_record(
-        by=social_worker, plan=plan, on_sick_leave=True, partial_work_possible=True, workplace_allows=True
+        by=by, plan=plan, on_sick_leave=True, partial_work_possible=True, workplace_allows=True
     )
     services.plan_update(
-        by=social_worker,
-        plan=plan,
-        values={"counseled_on": D(2026, 2, 10), "counseling_topics": TOPICS},
-        today=PLANNED_ON,
+        by=by, plan=plan, values={"counseled_on": D(2026, 2, 10), "counseling_topics": TOPICS}, today=PLANNED_ON
     )
     return plan
 
@@ -102,19 +97,36 @@ def consent_all(plan, social_worker, physician, *, employer_state="given"):
     )
 
 
+def build_ready(draft, by, physician):
+    consent_all(draft, by, physician)
+    return services.plan_mark_ready(by=by, plan=draft, today=PLANNED_ON)
+
+
+def build_running(ready, by):
+    """Submitted 16.02., approved 25.02. (DRV-4711), started 02.03.2026."""
+    services.plan_submit(by=by, plan=ready, submitted_on=PLANNED_ON, today=PLANNED_ON)
+    services.plan_approve(by=by, plan=ready, approved_on=D(2026, 2, 25), reference="DRV-4711", today=D(2026, 2, 25))
+    return services.plan_start(by=by, plan=ready, actual_start=START, today=START)
+
+
+@pytest.fixture
+def helen_stay(make_stay):
+    return make_helen_stay(make_stay)
+
+
+@pytest.fixture
+def draft(helen_stay, social_worker):
+    return build_draft(helen_stay, social_worker)
+
+
 @pytest.fixture
 def ready(draft, social_worker, treating_physician):
-    consent_all(draft, social_worker, treating_physician)
-    return services.plan_mark_ready(by=social_worker, plan=draft, today=PLANNED_ON)
+    return build_ready(draft, social_worker, treating_physician)
 
 
 @pytest.fixture
 def running(ready, social_worker):
-    services.plan_submit(by=social_worker, plan=ready, submitted_on=PLANNED_ON, today=PLANNED_ON)
-    services.plan_approve(
-        by=social_worker, plan=ready, approved_on=D(2026, 2, 25), reference="DRV-4711", today=D(2026, 2, 25)
-    )
-    return services.plan_start(by=social_worker, plan=ready, actual_start=START, today=START)
+    return build_running(ready, social_worker)
 
 
 # --- planning -----------------------------------------------------------------------------------------------------
