@@ -472,7 +472,8 @@ def step_change(*, by, step: PlanStep, values: Mapping) -> PlanStep:
         for name, value in data.items():
             setattr(step, name, value)
         _save(step)
-        _back_to_planning(plan)
+        if changed:
+            _back_to_planning(plan)
         _sync_last_day(plan)
         _save(plan)
         audit.log(
