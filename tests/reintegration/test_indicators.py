@@ -10,11 +10,20 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
+from patients.models import DocumentKind
+from patients.services import RenderedDocument, document_store
 from reintegration import indicators as rules
 from reintegration import sickleave
 from reintegration.indicators import ExaminationFact, LetterFact, StayFacts
+from reintegration.models import DischargeLetter, LetterStatus
+from reintegration.selectors_indicators import stay_facts, stay_rtw_indicators
+from reintegration.selectors_sickleave import stay_sick_leave_state
+from reintegration.services import rtw
+from reintegration.services import sickleave as sick_leave_services
+from tests.therapy.conftest import assign_wmr
 from wmr.indicators import IndicatorState
 
 MET, NOT_MET = IndicatorState.MET, IndicatorState.NOT_MET
@@ -394,3 +403,139 @@ def test_indicators_returns_every_result_in_the_order_of_the_recommendations():
         "rtw_plan_documented",
         "two_discharge_copies",
     ]
+
+
+# --- the facts of a stay from the record (reintegration.selectors_indicators) ------------------------------------
+
+
+@pytest.fixture
+def wmr_stay(stay, treating_psychologist, treating_physician):
+    assign_wmr(stay, psychologist=treating_psychologist, physician=treating_physician)
+    return stay
+
+
+def _signed_letter(stay, physician, *, copies: int = 0, handed_over_on=None, **values):
+    letter = DischargeLetter.objects.create(
+        stay=stay, status=LetterStatus.SIGNED, signed_on=dt.date(2026, 12, 1), signed_by=physician, **values
+    )
+    for n in range(1, copies + 1):
+        document_store(
+            by=physician,
+            stay=stay,
+            kind=DocumentKind.DISCHARGE_LETTER_COPY,
+            rendered=RenderedDocument(f"copy-{n}.pdf", "application/pdf", b"%PDF-1.7 copy"),
+            facts={"kind": DocumentKind.DISCHARGE_LETTER_COPY.value, "letter_id": letter.pk, "copy": n},
+        )
+    if handed_over_on:
+        letter.copies_handed_over_on = handed_over_on
+        letter.save(update_fields=["copies_handed_over_on"])
+    return letter
+
+
+def test_the_facts_come_from_the_record_of_the_stay(wmr_stay, social_worker, treating_physician):
+    today = dt.date(2026, 12, 5)
+    reference = wmr_stay.admission_date - dt.timedelta(days=1)
+    sick_leave_services.sick_leave_add(
+        by=social_worker, stay=wmr_stay, starts_on=reference - dt.timedelta(days=90), ends_on=reference, today=today
+    )
+    sick_leave_services.trigger_examination_record(
+        by=treating_physician,
+        stay=wmr_stay,
+        kind=rules.BEM,
+        examined_on=dt.date(2026, 11, 10),
+        outcome="indicated",
+        today=today,
+    )
+    plan = rtw.rtw_plan_start(by=social_worker, stay=wmr_stay, integration_goal="same_job")
+    rtw.rtw_step_add(by=social_worker, plan=plan, text="Stufenweise Wiedereingliederung")
+    rtw.rtw_plan_agree(by=social_worker, plan=plan, agreed_on=dt.date(2026, 11, 20), today=today)
+    _signed_letter(
+        wmr_stay,
+        treating_physician,
+        copies=2,
+        handed_over_on=dt.date(2026, 12, 2),
+        ability_last_job=rules.THREE_TO_SIX,
+        ability_general_market=rules.SIX_PLUS,
+        appraisal_detail="Belastbarkeit eingeschränkt",
+        positive_profile="Sorgfalt",
+        negative_profile="kein Schichtdienst",
+        vocational_rehab_recommended=True,
+    )
+    result = stay_rtw_indicators(wmr_stay, today)
+    assert result.facts.sick_leave_days == 91
+    assert result.facts.letter.copies == 2
+    assert {row.key: row.result.state for row in result.rows} == {
+        "bem_examined_after_6_weeks": MET,
+        "graded_rtw_examined_after_3_months": NOT_YET_DUE,
+        "vocational_rehab_recommended_when_limited": MET,
+        "sociomedical_appraisal_when_limited": MET,
+        "rtw_plan_documented": MET,
+        "two_discharge_copies": MET,
+    }
+    assert [row.recommendation for row in result.rows] == ["8.2", "8.4", "8.6", "8.12", "8.13", "8.17"]
+
+
+def test_copies_count_for_their_own_letter_version_only(wmr_stay, treating_physician):
+    old = _signed_letter(wmr_stay, treating_physician, copies=2, version=1)
+    old.status = LetterStatus.SUPERSEDED
+    old.save(update_fields=["status"])
+    _signed_letter(wmr_stay, treating_physician, copies=1, version=2, previous=old)
+    assert stay_facts(wmr_stay, dt.date(2026, 12, 5)).letter.copies == 1
+
+
+def test_a_draft_letter_is_no_signed_letter_and_a_stay_without_wmr_decision_is_not_applicable(stay, treating_physician):
+
+    DischargeLetter.objects.create(stay=stay, ability_last_job=rules.BELOW_THREE)
+    result = stay_rtw_indicators(stay, dt.date(2026, 12, 5))
+    assert result.facts.letter is None
+    assert {row.result.state for row in result.rows} == {NOT_APPLICABLE}
+
+
+def test_the_facts_cost_six_queries_however_much_is_recorded(
+    wmr_stay, social_worker, treating_physician, django_assert_num_queries
+):
+    today = dt.date(2026, 12, 5)
+    with django_assert_num_queries(6):
+        stay_facts(wmr_stay, today)
+    for n in range(5):
+        start = dt.date(2026, 1, 5) + dt.timedelta(weeks=4 * n)
+        sick_leave_services.sick_leave_add(
+            by=social_worker, stay=wmr_stay, starts_on=start, ends_on=start + dt.timedelta(days=9), today=today
+        )
+    _signed_letter(wmr_stay, treating_physician, copies=2, ability_last_job=rules.SIX_PLUS)
+    # decisions, sick-leave periods, work situation, examinations, the letter with its copies, the RTW plan aggregate
+    with django_assert_num_queries(6):
+        stay_facts(wmr_stay, today)
+
+
+def test_the_case_overview_passes_its_sick_leave_state_and_the_facts_stay_the_same(
+    wmr_stay, social_worker, treating_physician, django_assert_num_queries
+):
+    today = dt.date(2026, 12, 5)
+    reference = wmr_stay.admission_date - dt.timedelta(days=1)
+    sick_leave_services.sick_leave_add(
+        by=social_worker, stay=wmr_stay, starts_on=reference - dt.timedelta(days=59), ends_on=reference, today=today
+    )
+    sick_leave_services.trigger_examination_record(
+        by=treating_physician, stay=wmr_stay, kind=rules.BEM, examined_on=dt.date(2026, 11, 9), outcome="declined"
+    )
+    state = stay_sick_leave_state(wmr_stay, today)
+    # decisions, the letter with its copies, the RTW plan aggregate
+    with django_assert_num_queries(3):
+        shared = stay_facts(wmr_stay, today, sick_leave=state)
+    assert shared == stay_facts(wmr_stay, today)
+    assert shared.sick_leave_days == 60
+
+
+def test_the_case_overview_shows_the_indicators_with_their_state(
+    wmr_stay, social_worker, treating_psychologist, client_for
+):
+    reference = wmr_stay.admission_date - dt.timedelta(days=1)
+    sick_leave_services.sick_leave_add(
+        by=social_worker, stay=wmr_stay, starts_on=reference - dt.timedelta(days=59), ends_on=reference
+    )
+    html = client_for(treating_psychologist, language="en").get(reverse("cases:overview", args=[wmr_stay.pk]))
+    text = html.content.decode()
+    assert 'data-testid="indicator-bem_examined_after_6_weeks" data-state="not_yet_due"' in text
+    assert 'data-testid="indicator-graded_rtw_examined_after_3_months" data-state="not_applicable"' in text
+    assert "60 days of sick leave: BEM to be examined before discharge." in text
