@@ -2,7 +2,8 @@
 
 It lives in ``cases`` (the end of the journey) because it composes every app's demo part in journey order:
 ``patients.demo`` (facilities, staff, patients, stays), ``screening.demo`` (settings, screenings, decisions),
-then goals, diagnostics (sessions, profiles, conferences) and therapy (groups, sessions, workplace training).
+then goals, diagnostics (sessions, profiles, conferences), therapy (groups, sessions, workplace training) and the
+return to work (sick leave, triggers, plans, letters).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from diagnostics.demo import load_diagnostics_demo
 from diagnostics.demo_conference import load_conference_demo
 from goals.demo import load_goals_demo
 from patients.demo import DemoConflict, DemoLogin, load_demo
+from reintegration.demo import load_reintegration_demo
 from screening.demo import load_screening_demo
 from therapy.demo import load_therapy_demo
 from therapy.demo_training import load_training_demo
@@ -60,6 +62,10 @@ class Command(BaseCommand):
             (load_conference_demo, _("Team conferences recorded: %(count)d.")),
             (load_therapy_demo, _("Counseling and group sessions recorded for %(count)d demo stays.")),
             (load_training_demo, _("Workplace training recorded for %(count)d demo stays.")),
+            (
+                load_reintegration_demo,
+                _("Return to work (sick leave, triggers, plans) recorded for %(count)d demo stays."),
+            ),
         ]
         for load_part, message in parts:
             count = load_part(today=today)
