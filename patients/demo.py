@@ -222,10 +222,12 @@ ADMITTED, INVITED, DISCHARGED = StayStatus.ADMITTED, StayStatus.INVITED, StaySta
 WMR, PSY = DepartmentCode.WMR_INPATIENT, DepartmentCode.PSYCHOSOMATICS
 EMPLOYED = EmploymentStatus.EMPLOYED
 
-# Hamburg model 11.1: three months of sick leave (AU) up to the day before admission. The sick-leave model comes
-# with the reintegration issue; until then the facts live in the note of her employer contact.
+# Hamburg model 11.1: three months of sick leave (AU) up to the day before admission. ``reintegration.demo`` records
+# it as her sick-leave period (the real model, with the BEM and graded-return triggers); the employer contact's note
+# keeps what the employer said.
 HELEN_AU_DAYS = 91
-# Hamburg model 11.2: 60 days of AU before admission; the employer declined a graded return for now.
+# Hamburg model 11.2: 60 days of AU before admission (recorded by ``reintegration.demo``); the employer declined a
+# graded return for now (``reintegration.demo``: the plan not started, talk again in two weeks).
 TRISTAN_AU_DAYS = 60
 
 HELEN = PatientSpec(
