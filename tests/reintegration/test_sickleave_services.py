@@ -331,3 +331,11 @@ def test_an_unchanged_work_situation_is_not_saved_again(stay, social_worker):
     services.work_situation_save(by=social_worker, stay=stay, working_days_per_week=4)
     assert WorkSituation.history.count() == 1
     assert AuditEntry.objects.filter(action__startswith="reintegration.work_situation.").count() == 1
+
+
+def test_without_a_planned_discharge_there_is_no_projection_and_no_due_date(make_stay, social_worker):
+    stay = make_stay(discharge_date=None)
+    add(stay, social_worker, starts_on=D(2026, 8, 3), ends_on=D(2026, 11, 1))
+    state = stay_sick_leave_state(stay, D(2027, 6, 1))
+    assert (state.projected, state.projected_summary) == (None, "")
+    assert [(t.state, t.due_by) for t in state.triggers] == [("open", None), ("open", None)]

@@ -317,3 +317,14 @@ def test_the_overview_part_reads_in_constant_queries(stay, social_worker, client
     )
     with django_assert_max_num_queries(len(one.captured_queries)):
         overview(client, stay)
+
+
+def test_the_page_and_the_overview_render_in_german_too(stay, social_worker, client_for):
+    """The clinic's language: every string goes through the translation (German texts come with the lead's pass)."""
+    helen_like(stay, social_worker)
+    services.trigger_examination_record(
+        by=social_worker, stay=stay, kind="bem", examined_on=D(2026, 11, 5), outcome="indicated", today=TODAY
+    )
+    client = client_for(social_worker)
+    assert 'data-testid="sick-leave-calendar-days" data-days="91"' in page(client, stay)
+    assert 'data-testid="sick-leave-trigger" data-kind="bem" data-state="done"' in overview(client, stay)
