@@ -1019,7 +1019,9 @@ def payer_decision_continue(*, by, interruption: PlanInterruption, on: dt.date, 
         plan.actual_end = None
         plan.end_reason = ""
         _save(plan)
-        plan.tasks.filter(kind=PlanTaskKind.FOLLOW_UP, done_on__isnull=True).update(done_on=on, done_by=by)
+        for task in plan.tasks.filter(kind=PlanTaskKind.FOLLOW_UP, done_on__isnull=True):
+            task.done_on, task.done_by = on, by  # the follow-up of the failure is not needed (E-8)
+            _save(task)
         audit.log(
             interruption,
             "reintegration.plan.payer_continued",

@@ -270,6 +270,23 @@ def test_p2_after_day_28_the_health_insurance_pays_unless_reason_and_reference_a
     assert plan.payer == "pension"
 
 
+def test_h12_vacation_during_the_plan_is_stored_but_blocks_ready_with_v10(draft, social_worker, treating_physician):
+    consent_all(draft, social_worker, treating_physician)
+    services.vacation_add(by=social_worker, plan=draft, starts_on=D(2026, 5, 4), ends_on=D(2026, 5, 8))
+    with translation.override("en"), pytest.raises(PlanNotReady) as exc:
+        services.plan_mark_ready(by=social_worker, plan=draft, confirm_warnings=True, today=PLANNED_ON)
+    assert [f.code for f in exc.value.findings if f.is_error] == ["V-10"]
+    assert "Vacation 04.05.2026–08.05.2026 lies inside the plan (02.03.2026–31.05.2026)" in exc.value.message
+    services.vacation_remove(by=social_worker, vacation=draft.vacations.get())
+    assert services.plan_mark_ready(by=social_worker, plan=draft, today=PLANNED_ON).status == PlanStatus.READY
+
+
+def test_a_vacation_ending_before_it_starts_is_refused(draft, social_worker):
+    with pytest.raises(PlanRefused):
+        services.vacation_add(by=social_worker, plan=draft, starts_on=D(2026, 5, 8), ends_on=D(2026, 5, 4))
+    assert not draft.vacations.exists()
+
+
 def test_changing_a_ready_plan_sends_it_back_to_planning(ready, social_worker):
     services.step_change(by=social_worker, step=ready.steps.get(position=6), values={"weeks": 2})
     ready.refresh_from_db()
