@@ -11,11 +11,14 @@
   open), his work situation (the employer's refusal in its note), and TR1 through the plan services: a graded plan
   with his consent and the employer's refusal, so it ends as ``not_started`` with the task to talk to the employer
   again in two weeks.
+- **Two discharged WMR stays** (Monika Weber, Nicole Koch) with a signed discharge letter (``LETTERS``), so the
+  letter pages and the indicators 8.6, 8.12 and 8.17 show something: one with the two copies handed over, one
+  limited for the last job with vocational rehabilitation recommended and the copies still to be made.
 
 Runs after ``patients.demo`` (the stays, consents and contacts exist by then). Everything goes through the
-services (rules enforced, audit rows). Idempotent: a patient whose stay has a sick-leave period already is left
-alone. Dates are relative to ``today`` (the admission dates of the demo stays are). The data is German, as the
-clinic staff would have typed it.
+services (rules enforced, audit rows). Idempotent: a stay that has a sick-leave period (Helen, Tristan) or a
+discharge letter (the discharged stays) already is left alone. Dates are relative to ``today`` (the admission and
+discharge dates of the demo stays are). The data is German, as the clinic staff would have typed it.
 """
 
 from __future__ import annotations
@@ -28,13 +31,16 @@ from patients.demo import FACILITIES, HELEN, HELEN_AU_DAYS, TRISTAN, TRISTAN_AU_
 from patients.models import ContactKind, Stay
 from reintegration.models import (
     ConsentState,
+    DischargeLetter,
     IntegrationGoal,
     PlanParty,
     SickLeavePeriod,
     StakeholderKind,
     TriggerKind,
     TriggerOutcome,
+    WorkAbility,
 )
+from reintegration.services import letter as letter_services
 from reintegration.services import plan as plan_services
 from reintegration.services import rtw as rtw_services
 from reintegration.services import sickleave as sick_leave_services
@@ -73,6 +79,54 @@ TRISTAN_REFUSAL_DAY = 2  # day of the stay on which he reported the employer's r
 TRISTAN_PLANNED_START_AFTER = 7  # days after the planned discharge he hoped to start
 TRISTAN_EMPLOYER_PERSON = "Anke Richter (Werkstattleitung)"
 TRISTAN_REFUSAL = "Erst vollständig genesen; erneutes Gespräch in zwei Wochen."
+
+
+# Two discharged WMR stays of the demo with a signed discharge letter (the letter list, 8.6, 8.12 and 8.17 show
+# something): Monika Weber not limited, copies made and handed over on the discharge day; Nicole Koch limited for
+# her last job (vocational rehabilitation recommended, detailed appraisal), signed on the discharge day, copies not
+# made yet.
+LETTERS = (
+    {
+        "name": ("Monika", "Weber"),
+        "signed_before_discharge": 1,
+        "copies_handed_over": True,
+        "values": {
+            "diagnoses": [
+                {"code": "F32.1", "text": "Mittelgradige depressive Episode"},
+                {"code": "Z56", "text": "Probleme mit Bezug auf die Berufstätigkeit"},
+            ],
+            "therapies_summary": "Psychosoziale Einzel- und Gruppenberatung, berufsbezogene Gruppen, Ergotherapie.",
+            "ability_last_job": WorkAbility.SIX_PLUS,
+            "ability_general_market": WorkAbility.SIX_PLUS,
+            "positive_profile": "Sorgfältig, strukturiert, gute Kontaktfähigkeit im Publikumsverkehr.",
+            "negative_profile": "Keine Tätigkeiten unter anhaltendem Zeitdruck ohne Pausen.",
+            "recommendations": "Rückkehr an den bisherigen Arbeitsplatz in Vollzeit; Reha-Nachsorge (Psy-RENA).",
+        },
+    },
+    {
+        "name": ("Nicole", "Koch"),
+        "signed_before_discharge": 0,
+        "copies_handed_over": False,
+        "values": {
+            "diagnoses": [
+                {"code": "F33.1", "text": "Rezidivierende depressive Störung, gegenwärtig mittelgradige Episode"},
+                {"code": "M54.5", "text": "Kreuzschmerz"},
+            ],
+            "therapies_summary": "Psychosoziale Beratung, berufsbezogene Gruppen, Physiotherapie.",
+            "ability_last_job": WorkAbility.THREE_TO_SIX,
+            "ability_general_market": WorkAbility.SIX_PLUS,
+            "appraisal_detail": (
+                "Im Einzelhandel mit langem Stehen, Heben von Ware und Kundenkonflikten derzeit nur 3 bis unter 6 "
+                "Stunden täglich belastbar. Leichte bis mittelschwere Tätigkeiten im Wechsel der Haltungsarten ohne "
+                "Nachtschicht sind auf dem allgemeinen Arbeitsmarkt 6 Stunden und mehr möglich."
+            ),
+            "positive_profile": "Kundenorientiert, zuverlässig, rechnerisch sicher; Arbeit im Sitzen und Gehen.",
+            "negative_profile": "Kein langes Stehen, kein Heben über 10 kg, keine Nachtschicht.",
+            "vocational_rehab_recommended": True,
+            "recommendations": "Leistungen zur Teilhabe am Arbeitsleben (LTA) beantragen; Reha-Nachsorge.",
+        },
+    },
+)
 
 
 def _stay(first_name: str, last_name: str) -> Stay | None:
@@ -166,6 +220,19 @@ def _tristan(stay: Stay, *, physician: User, social_worker: User, today: dt.date
     )
 
 
+def _letter(stay: Stay, spec: dict, *, physician: User, today: dt.date) -> None:
+    """Drafted from the record, completed and signed by the demo physician around the discharge day; the copies
+    (8.17) where the spec says so."""
+    discharge = stay.discharge_date
+    signed_on = discharge - dt.timedelta(days=spec["signed_before_discharge"])
+    letter = letter_services.letter_draft(by=physician, stay=stay, today=signed_on)
+    letter = letter_services.letter_update(by=physician, letter=letter, values=spec["values"])
+    letter = letter_services.letter_sign(by=physician, letter=letter, today=signed_on)
+    if spec["copies_handed_over"]:
+        letter_services.letter_copies_create(by=physician, letter=letter)
+        letter_services.letter_copies_handed_over(by=physician, letter=letter, on=discharge, today=today)
+
+
 def load_reintegration_demo(*, today: dt.date) -> int:
     """Record the return-to-work demo of Helen and Tristan; returns how many stays got it (0 when both have their
     sick leave already, or when the demo clinic is not loaded)."""
@@ -184,5 +251,12 @@ def load_reintegration_demo(*, today: dt.date) -> int:
     if tristan is not None and not SickLeavePeriod.objects.filter(stay=tristan).exists():
         with transaction.atomic():
             _tristan(tristan, physician=physician, social_worker=social_worker, today=today)
+        filled += 1
+    for spec in LETTERS:
+        stay = _stay(*spec["name"])
+        if stay is None or stay.discharge_date is None or DischargeLetter.objects.filter(stay=stay).exists():
+            continue
+        with transaction.atomic():
+            _letter(stay, spec, physician=physician, today=today)
         filled += 1
     return filled

@@ -10,12 +10,14 @@ from django.apps import apps
 from django.utils import timezone
 
 from patients.demo import load_demo
-from patients.models import Stay
+from patients.models import DocumentKind, Stay
 from reintegration.demo import au_before_admission, load_reintegration_demo
 from reintegration.models import (
     ConsentState,
+    DischargeLetter,
     GradedReturnPlan,
     IntegrationGoal,
+    LetterStatus,
     PlanParty,
     PlanStatus,
     PlanTaskKind,
@@ -27,7 +29,8 @@ from reintegration.models import (
     TriggerKind,
     WorkSituation,
 )
-from reintegration.selectors_indicators import stay_facts
+from reintegration.selectors_indicators import stay_facts, stay_rtw_indicators
+from wmr.indicators import IndicatorState
 from wmr.models import AuditEntry
 
 
@@ -48,8 +51,8 @@ def stay_of(first_name: str) -> Stay:
     return Stay.objects.get(patient__first_name=first_name)
 
 
-def test_the_demo_fills_helen_and_tristan(demo):
-    assert load_reintegration_demo(today=demo) == 2
+def test_the_demo_fills_helen_tristan_and_two_discharged_stays(demo):
+    assert load_reintegration_demo(today=demo) == 4
 
 
 def test_loading_the_reintegration_demo_again_writes_nothing(demo):
@@ -118,3 +121,25 @@ def test_the_employers_refusal_leaves_tristans_plan_not_started_with_the_task_to
     assert task.kind == PlanTaskKind.TALK_AGAIN
     assert task.due_on == refusal.on + dt.timedelta(days=14)  # TR1: two weeks later
     assert task.due_on > demo and task.done_on is None  # still open on the case overview
+
+
+def test_two_discharged_wmr_stays_have_a_signed_letter_one_with_its_copies_handed_over(demo):
+    from screening.demo import load_screening_demo
+
+    load_screening_demo(today=demo)  # the WMR decisions, so the indicators apply
+    load_reintegration_demo(today=demo)
+    monika, nicole = stay_of("Monika"), stay_of("Nicole")
+    for stay in (monika, nicole):
+        letter = DischargeLetter.objects.get(stay=stay)
+        assert letter.status == LetterStatus.SIGNED
+        assert letter.document.kind == DocumentKind.DISCHARGE_LETTER
+        assert letter.document.content.startswith(b"%PDF")
+    handed = DischargeLetter.objects.get(stay=monika)
+    assert handed.copies_handed_over_on == monika.discharge_date
+    indicators = stay_rtw_indicators(monika, demo).by_key
+    assert indicators["two_discharge_copies"].state == IndicatorState.MET
+    assert indicators["sociomedical_appraisal_when_limited"].state == IndicatorState.NOT_APPLICABLE
+    limited = stay_rtw_indicators(nicole, demo).by_key
+    assert limited["vocational_rehab_recommended_when_limited"].state == IndicatorState.MET
+    assert limited["sociomedical_appraisal_when_limited"].state == IndicatorState.MET
+    assert limited["two_discharge_copies"].state == IndicatorState.NOT_MET  # the copies are still to be made
