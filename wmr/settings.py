@@ -227,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "RtwPlanStatusEnum": "reintegration.models.RtwStatus",
         "RtwStakeholderKindEnum": "reintegration.models.StakeholderKind",
         "SessionKindEnum": "therapy.models.SessionKind",  # "kind" is used by several apps' serializers now
+        "WorkAbilityEnum": "reintegration.models.WorkAbility",  # the letter's two abilities (one choice set)
     },
 }
 

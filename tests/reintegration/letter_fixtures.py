@@ -67,6 +67,19 @@ def signed(signable, physician_on_team):
     return services.letter_sign(by=physician_on_team, letter=signable, today=TODAY)
 
 
+@pytest.fixture
+def missing_font(settings, tmp_path):
+    """The print base as shipped, but its regular font pointing at a file that does not exist (a real failure:
+    WeasyPrint cannot load the font face)."""
+    shipped = (settings.BASE_DIR / "templates" / "pdf" / "base_print.html").read_text()
+    broken = shipped.replace("static/fonts/LiberationSans-Regular.ttf", "static/fonts/LiberationSans-Missing.ttf")
+    assert broken != shipped
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / "base_print.html").write_text(broken)
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine.get("DIRS", [])]}]
+
+
 # --- a full record: goals reviewed at discharge, therapies, the §9.1 comparison, both plans, the family doctor ------
 
 HELEN_STEPS = [  # hamburg_model.md 11.1 (Helen), starting on the Monday after discharge

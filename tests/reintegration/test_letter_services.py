@@ -15,7 +15,7 @@ from patients.models import Document, DocumentKind
 from reintegration.errors import LetterExists, LetterLocked, LetterNotPhysician, LetterRefused, LetterRenderFailed
 from reintegration.models import DischargeLetter
 from reintegration.services import letter as services
-from tests.reintegration.letter_fixtures import *  # noqa: F403 - the fixtures draft, signable, signed, full_record
+from tests.reintegration.letter_fixtures import *  # noqa: F403 - the fixtures draft, signable, signed, full_record, missing_font
 from tests.reintegration.letter_fixtures import COMPLETE, DIAGNOSES, TODAY, in_clinic_language, pdf_text
 from wmr.models import AuditEntry
 
@@ -232,19 +232,6 @@ def test_signing_stores_the_pdf_with_hash_facts_and_audit(signed, physician_on_t
 
 
 # --- a render failure keeps the draft ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def missing_font(settings, tmp_path):
-    """The print base as shipped, but its regular font pointing at a file that does not exist (a real failure:
-    WeasyPrint cannot load the font face)."""
-    shipped = (settings.BASE_DIR / "templates" / "pdf" / "base_print.html").read_text()
-    broken = shipped.replace("static/fonts/LiberationSans-Regular.ttf", "static/fonts/LiberationSans-Missing.ttf")
-    assert broken != shipped
-    (tmp_path / "pdf").mkdir()
-    (tmp_path / "pdf" / "base_print.html").write_text(broken)
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine.get("DIRS", [])]}]
 
 
 def test_a_missing_font_keeps_the_draft_and_says_so(signable, physician_on_team, missing_font):
