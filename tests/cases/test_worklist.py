@@ -79,7 +79,11 @@ WORKLIST_BUDGET = 7
 # goals (3): goal agreements (all versions), their goals (with "reviewed"), their reviews.
 # diagnostics (4): sessions, job descriptions, profiles (with instrument + job description), rating rows (with rater).
 # conference (6): conference cases, their flags, planned therapies, comparison profiles + ratings, facility conferences.
-OVERVIEW_BUDGET = 38
+# return to work (14): sick leave (3): periods, trigger examinations, work situation; graded plan (2): work situation,
+# plan versions with steps; RTW plan (1): versions with steps and stakeholders; checklists (3): work situation,
+# discharge letter, checklist entries; discharge letter (2): versions, their stored documents; indicators (3): RTW
+# plan aggregate, assignment decisions, the newest signed letter with its copies (the sick leave comes from above).
+OVERVIEW_BUDGET = 47
 
 
 def _count_queries(client, url):
