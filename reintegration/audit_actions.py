@@ -40,6 +40,14 @@ PLAN = {  # the graded plan's rules and life cycle (reintegration/services/plan.
     "reintegration.plan.task_done": _("Graded return-to-work plan: task done"),
 }
 
+PLAN_PAGES = {  # pages, PDFs and API of the graded plan (reintegration/views/plan.py, documents_plan.py, api_plan.py)
+    "reintegration.plan.versions_viewed": _("Versions of the graded return-to-work plan read"),
+    "reintegration.plan.api_viewed": _("Graded return-to-work plan read through the API"),
+    "reintegration.plan.api_validated": _("Draft graded return-to-work plan checked through the API"),
+    "reintegration.plan.pdf_created": _("Step plan of the graded return printed (PDF)"),
+    "reintegration.plan.employer_copy_created": _("Employer's copy of the step plan printed (PDF)"),
+}
+
 RTW = {
     "reintegration.rtw.viewed": _("Return-to-work plan read"),
     "reintegration.rtw.versions_viewed": _("Versions of the return-to-work plan read"),
@@ -73,4 +81,4 @@ LETTER = {
     "reintegration.letter.copies_handed_over": _("Patient's copies of the discharge letter handed over"),
 }
 
-ACTIONS = {**SICK_LEAVE, **PLAN, **RTW, **CHECKLISTS, **LETTER}
+ACTIONS = {**SICK_LEAVE, **PLAN, **PLAN_PAGES, **RTW, **CHECKLISTS, **LETTER}
