@@ -438,3 +438,62 @@ def test_the_plan_page_costs_the_same_queries_for_a_short_and_a_long_plan(
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url("plan", other))
     assert short.steps.count() == 1
+
+
+# --- the case overview ---------------------------------------------------------------------------------------------
+
+
+def overview(client, stay) -> str:
+    response = client.get(reverse("cases:overview", args=[stay.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_without_a_plan_the_overview_invites_to_examine_a_graded_return(helen_stay, client):
+    html = overview(client, helen_stay)
+    assert 'data-testid="overview-plan-none"' in html
+    assert "Latest submission after this rehab: 27.02.2026 (K-5)." in html  # discharge 13.02. + 14 days
+    assert url("plan-create", helen_stay) in html
+
+
+@freeze_time(PLANNED_ON)
+def test_the_overview_shows_the_draft_with_its_open_errors_and_the_k5_date(helen_plan, helen_stay, client):
+    html = overview(client, helen_stay)
+    assert 'data-testid="overview-plan-status" data-status="draft"' in html
+    assert "last day 31.05.2026, full time from 01.06.2026" in html
+    assert 'data-testid="overview-plan-errors" data-count="3"' in html  # C-1, C-2, C-3 (V-11)
+    assert "Submit by 27.02.2026" in html
+    assert url("plan", helen_stay) in html
+
+
+@freeze_time("2026-04-22 10:00")
+def test_the_overview_shows_a_failed_plan_and_its_tasks(
+    helen_plan, helen_stay, social_worker, treating_physician, client
+):
+    plan = _running(helen_plan, social_worker, treating_physician)
+    services.interruption_record(
+        by=social_worker, plan=plan, first_missed_day=dt.date(2026, 4, 14), last_missed_day=dt.date(2026, 4, 21)
+    )
+    html = overview(client, helen_stay)
+    assert 'data-testid="overview-plan-status" data-status="aborted"' in html
+    assert "Failed with effect from 14.04.2026 (E-3)." in html
+    assert 'data-testid="overview-plan-task" data-kind="inform_payer"' in html
+    assert 'data-testid="overview-plan-task" data-kind="follow_up"' in html
+
+
+@freeze_time("2026-04-22 10:00")
+def test_the_overview_costs_the_same_queries_for_a_short_plan_and_a_failed_long_one(
+    helen_stay, make_stay, social_worker, treating_physician, client_for, django_assert_max_num_queries
+):
+    """The plan's part of the overview reads nothing beyond stay_plan_state (seven queries, whatever the rows)."""
+    make_plan(helen_stay, social_worker, starts_on=HELEN_START, steps=HELEN_STEPS[:1])
+    client = client_for(social_worker, language="en")
+    with django_assert_max_num_queries(200) as one:
+        overview(client, helen_stay)
+    other = make_stay(admission_date=dt.date(2026, 1, 12), discharge_date=dt.date(2026, 2, 13), payer=Payer.DRV_BUND)
+    plan = _running(make_plan(other, social_worker, starts_on=HELEN_START), social_worker, treating_physician)
+    services.interruption_record(
+        by=social_worker, plan=plan, first_missed_day=dt.date(2026, 4, 14), last_missed_day=dt.date(2026, 4, 21)
+    )
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        overview(client, other)
