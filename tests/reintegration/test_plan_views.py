@@ -497,3 +497,48 @@ def test_the_overview_costs_the_same_queries_for_a_short_plan_and_a_failed_long_
     )
     with django_assert_max_num_queries(len(one.captured_queries)):
         overview(client, other)
+
+
+@freeze_time(PLANNED_ON)
+def test_a_consent_link_opens_the_form_with_party_and_state_chosen(helen_plan, helen_stay, client):
+    html = client.get(url("plan", helen_stay)).content.decode()
+    link = f"{url('plan-consent', helen_stay)}?party=physician&amp;state=given"
+    assert link in html
+    form = client.get(f"{url('plan-consent', helen_stay)}?party=physician&state=given").content.decode()
+    assert re.search(r'<option value="physician" selected>', form)
+    assert re.search(r'<option value="given" selected>', form)
+
+
+@freeze_time(PLANNED_ON)
+def test_a_27_week_plan_asks_for_its_justification_and_keeps_it_with_the_ready_step(
+    helen_stay, social_worker, treating_physician, client
+):
+    """H6: V-5 needs a justification; the ready form asks for it, and a refusal of ``ready`` stores it neither."""
+    plan = make_plan(helen_stay, social_worker, starts_on=HELEN_START, steps=[(27, [(5, "4")])])
+    page = client.get(url("plan", helen_stay)).content.decode()
+    assert 'data-code="V-5" data-level="warning"' in page and 'data-testid="finding-justify"' in page
+    response = client.post(url("plan-ready", helen_stay), {"long_plan_justification": "Rückfall im April"})
+    assert response.status_code == 200  # consents and prerequisites are missing: nothing is stored
+    plan.refresh_from_db()
+    assert plan.long_plan_justification == ""
+    assert 'name="long_plan_justification"' in response.content.decode()
+    assert "Rückfall im April" in response.content.decode()
+
+
+@freeze_time(PLANNED_ON)
+def test_with_its_justification_and_the_warnings_confirmed_a_long_plan_becomes_ready(
+    helen_stay, social_worker, treating_physician, client
+):
+    plan = make_plan(helen_stay, social_worker, starts_on=HELEN_START, steps=[(27, [(5, "4")])])
+    services.prerequisites_record(
+        by=social_worker, plan=plan, on_sick_leave=True, partial_work_possible=True, workplace_allows=True
+    )
+    day = dt.date(2026, 2, 10)
+    services.consent_record(by=social_worker, plan=plan, party="employee", state="given", on=day)
+    services.consent_record(by=social_worker, plan=plan, party="employer", state="given", on=day, signed_by="HR")
+    services.consent_record(by=treating_physician, plan=plan, party="physician", state="given", on=day)
+    data = {"long_plan_justification": "Rückfall im April", "confirm_warnings": "on"}
+    assert client.post(url("plan-ready", helen_stay), data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.long_plan_justification) == (PlanStatus.READY, "Rückfall im April")
+    assert "justification recorded" in client.get(url("plan", helen_stay)).content.decode()
