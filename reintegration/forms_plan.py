@@ -160,17 +160,25 @@ class StepForm(_PlanForm):
         self.working_days = working_days
         self.contract_hours = contract_hours
         for row in range(1, PATTERN_ROWS + 1):
+            days_label = _("Days per week (row %(row)s)") % {"row": row}
             self.fields[f"pattern_days_{row}"] = forms.IntegerField(
-                label=_("Days per week (row %(row)s)") % {"row": row}, min_value=1, max_value=7, required=False
+                label=days_label,
+                min_value=1,
+                max_value=7,
+                required=False,
+                widget=forms.NumberInput(attrs={"class": "form-control", "aria-label": days_label, "size": 3}),
             )
+            hours_label = _("Hours per day (row %(row)s)") % {"row": row}
             self.fields[f"pattern_hours_{row}"] = forms.DecimalField(
-                label=_("Hours per day (row %(row)s)") % {"row": row},
+                label=hours_label,
                 min_value=Decimal("0"),
                 max_value=Decimal("24"),
                 decimal_places=2,
                 localize=True,
                 required=False,
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 5}),
+                widget=forms.TextInput(
+                    attrs={"class": "form-control", "inputmode": "decimal", "size": 5, "aria-label": hours_label}
+                ),
             )
         if not self.is_bound and not any(f"pattern_days_{row}" in self.initial for row in range(1, 4)):
             self.initial["pattern_days_1"] = working_days

@@ -241,6 +241,7 @@ def _step_page(request, stay, plan, form, save, *, title, replace: int | None) -
         "preview": preview,
         "submit_label": form.submit_label,
         "contract_hours": documents_plan.hours_text(plan.hours_per_day),
+        "locked": plan.status not in documents_plan.EDITABLE,
     }
     return render(request, "reintegration/plan_step_form.html", context)
 
