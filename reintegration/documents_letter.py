@@ -258,7 +258,7 @@ def render_checked(template: str, context: dict, *, copies: bool = False) -> byt
     except (OSError, ValueError, RuntimeError, LookupError) as exc:
         raise LetterRenderFailed(f"{type(exc).__name__}: {exc}", copies=copies) from exc
     if fonts.failures:
-        raise LetterRenderFailed(_("a font could not be loaded: %(font)s") % {"font": fonts.failures[0]}, copies=copies)
+        raise LetterRenderFailed(font=fonts.failures[0], copies=copies)
     return content
 
 

@@ -87,15 +87,21 @@ class LetterNotPhysician(LetterRefused):
 
 
 class LetterRenderFailed(LetterRefused):
-    """The PDF could not be produced (e.g. a font file is missing); nothing was stored and the draft is kept."""
+    """The PDF could not be produced (e.g. a font file is missing); nothing was stored and the draft is kept.
 
-    def __init__(self, detail: str, *, copies: bool = False):
-        self.detail = detail
-        if copies:
-            message = _("The copies could not be produced (%(detail)s); nothing was stored.")
-        else:
-            message = _("The letter could not be produced (%(detail)s); your draft is kept.")
-        super().__init__(str(message % {"detail": detail}))
+    The letter is rendered in the clinic's language, but this message is for the user on screen: it is worded when
+    it is read (``message``), in the language active then."""
+
+    def __init__(self, detail: str = "", *, font: str = "", copies: bool = False):
+        self.detail, self.font, self.copies = detail, font, copies
+        Exception.__init__(self, detail or font)
+
+    @property
+    def message(self) -> str:
+        detail = _("a font could not be loaded: %(font)s") % {"font": self.font} if self.font else self.detail
+        if self.copies:
+            return str(_("The copies could not be produced (%(detail)s); nothing was stored.") % {"detail": detail})
+        return str(_("The letter could not be produced (%(detail)s); your draft is kept.") % {"detail": detail})
 
 
 # --- sick leave ---------------------------------------------------------------------------------------------------

@@ -224,7 +224,7 @@ SPECTACULAR_SETTINGS = {
         "LoggableSessionStatusEnum": ["held", "planned"],
         "SickLeaveKindEnum": "reintegration.models.AbsenceKind",
         "SickLeaveTriggerKindEnum": "reintegration.models.TriggerKind",
-        "RtwPlanStatusEnum": "reintegration.models.RtwStatus",
+        "GoalAgreementStatusEnum": "goals.models.AgreementStatus",  # the RTW plan's status has the same three values
         "RtwStakeholderKindEnum": "reintegration.models.StakeholderKind",
         "SessionKindEnum": "therapy.models.SessionKind",  # "kind" is used by several apps' serializers now
         "WorkAbilityEnum": "reintegration.models.WorkAbility",  # the letter's two abilities (one choice set)

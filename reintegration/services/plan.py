@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from patients import selectors as patient_selectors
 from patients.models import Consent, ConsentKind, EmploymentStatus, Stay
@@ -1171,7 +1172,11 @@ def plan_new_version(*, by, plan: GradedReturnPlan, today: dt.date | None = None
         new.status = PlanStatus.CONSENTS_PENDING if carried else PlanStatus.DRAFT
         _save(new, update_fields=["status"])
         if plan.status != PlanStatus.NOT_STARTED:
-            for whom in (_("the patient"), _("the employer"), _("the payer")):
+            for whom in (
+                pgettext("task note", "the patient"),
+                pgettext("task note", "the employer"),
+                pgettext("task note", "the payer"),
+            ):
                 _save(PlanTask(plan=new, kind=PlanTaskKind.INFORM_PARTIES, due_on=today, note=str(whom)))
         audit.log(
             new,

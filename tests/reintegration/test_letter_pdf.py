@@ -105,7 +105,7 @@ def test_the_letter_is_written_in_the_clinics_language_whatever_the_screen(draft
 def test_each_copy_is_stamped_on_every_page(letter_pdf, social_worker):
     letter, signed_content = letter_pdf
     for document in services.letter_copies_create(by=social_worker, letter=letter):
-        stamp = in_clinic_language(f"Copy {document.facts['copy']} for the patient to pass on")
+        stamp = in_clinic_language("Copy %(n)s for the patient to pass on") % {"n": document.facts["copy"]}
         pages = pdf_pages(document.content)
         assert len(pages) == len(pdf_pages(signed_content))
         assert all(stamp in page for page in pages)

@@ -294,7 +294,7 @@ def test_two_stamped_copies_are_made_in_one_call(signed, social_worker):
     assert copies[0].sha256 != copies[1].sha256
     for n, document in enumerate(copies, start=1):
         text = pdf_text(document.content)
-        assert in_clinic_language(f"Copy {n} for the patient to pass on") in text
+        assert in_clinic_language("Copy %(n)s for the patient to pass on") % {"n": n} in text
         assert "F43.2" in text
     entry = AuditEntry.objects.get(action="reintegration.letter.copies_created")
     assert entry.data["documents"] == [d.pk for d in copies]
