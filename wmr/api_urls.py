@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("diagnostics.api_urls")),
     path("", include("therapy.api_urls")),
     path("", include("reintegration.api_urls")),
+    path("", include("compliance.api")),
     path("", include(router.urls)),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "diagnostics",
     "therapy",
     "reintegration",
+    "compliance",
     "cases",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("diagnostics/", include("diagnostics.urls")),
     path("therapy/", include("therapy.urls")),
     path("reintegration/", include("reintegration.urls")),
+    path("compliance/", include("compliance.urls")),
     path("cases/", include("cases.urls")),
     path("api/v1/", include("wmr.api_urls")),
     path("admin/", admin.site.urls),
