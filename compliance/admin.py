@@ -1,1 +1,1 @@
-"""Nothing here is edited in Django's admin: thresholds and self-assessments go through the services (audit, history)."""
+"""Nothing is edited in Django's admin here: thresholds and self-assessments go through the services."""
