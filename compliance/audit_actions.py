@@ -11,7 +11,14 @@ DASHBOARD = {
     "compliance.dashboard.viewed": _("Compliance dashboard read"),
     "compliance.drilldown.viewed": _("Stays missing an indicator read (drill-down)"),
 }
-EXPORTS = {}
+EXPORTS = {
+    "compliance.export.csv": _("Compliance dashboard exported as CSV"),
+    "compliance.export.xlsx": _("Compliance dashboard exported as XLSX"),
+    "compliance.export.pdf": _("Compliance dashboard exported as PDF"),
+    "compliance.export.stays_csv": _("Indicator results per stay exported as CSV (pseudonymised)"),
+    "compliance.api.facility_viewed": _("Compliance aggregates of a facility read through the API"),
+    "compliance.api.stay_viewed": _("Indicator results of a stay read through the API"),
+}
 CATALOGUE = {}
 SELF_ASSESSMENT = {}
 
