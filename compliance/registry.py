@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from wmr.indicators import IndicatorResult
 
@@ -44,26 +45,49 @@ FacilityMeasure = Callable[[object, object, dt.date], FacilityResult]
 ADMISSION, DISCHARGE = "admission", "discharge"
 
 
-def _providers() -> tuple[list[StayProvider], dict[str, str], dict[str, FacilityMeasure]]:
+@cache
+def _providers() -> tuple[tuple[StayProvider, ...], dict[str, str], dict[str, FacilityMeasure]]:
     from compliance.indicators import course, existing, start
 
-    providers = [start.stay_results, course.stay_results, existing.stay_results]
-    basis = {**start.STAY_BASIS, **course.STAY_BASIS, **existing.STAY_BASIS}
-    facility = {**start.FACILITY_MEASURES, **course.FACILITY_MEASURES}
+    modules = (start, course, existing)
+    providers = tuple(module.stay_results for module in modules)
+    basis = {key: value for module in modules for key, value in module.STAY_BASIS.items()}
+    facility = {key: fn for module in modules for key, fn in getattr(module, "FACILITY_MEASURES", {}).items()}
     return providers, basis, facility
 
 
 def stay_basis() -> dict[str, str]:
+    """Which date places a stay in a period, per stay measure: ``ADMISSION`` or ``DISCHARGE``."""
     return _providers()[1]
 
 
 def facility_measures() -> dict[str, FacilityMeasure]:
+    """The facility-level indicators (2.7, 2.8, 9.12) by measure key."""
     return _providers()[2]
 
 
+def measures_of_basis(basis: str) -> list[str]:
+    """The stay measures placed in a period by ``basis`` (sorted, for a stable SQL ``IN``)."""
+    return sorted(key for key, value in stay_basis().items() if value == basis)
+
+
+def duplicate_keys() -> list[str]:
+    """Measure keys that more than one module claims (the completeness test wants none)."""
+    from compliance.indicators import course, existing, start
+
+    seen: dict[str, int] = {}
+    for module in (start, course, existing):
+        for key in (*module.STAY_BASIS, *getattr(module, "FACILITY_MEASURES", {})):
+            seen[key] = seen.get(key, 0) + 1
+    return sorted(key for key, n in seen.items() if n > 1)
+
+
 def stay_results(stay, today: dt.date) -> dict[str, IndicatorResult]:
-    """Every stay-level indicator of ``stay`` on ``today``, by measure key."""
+    """Every stay-level indicator of ``stay`` on ``today``, by measure key. Each provider reads its apps through their
+    selectors (a constant number of queries per stay); results of keys without a basis are dropped, so a provider
+    cannot store a measure the registry does not know."""
+    basis = stay_basis()
     results: dict[str, IndicatorResult] = {}
     for provider in _providers()[0]:
         results.update(provider(stay, today))
-    return results
+    return {key: result for key, result in results.items() if key in basis}
