@@ -11,8 +11,32 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 DATA = Path(settings.BASE_DIR) / "wmr" / "data"
+
+# The csv's section keys in catalogue order, with their labels (the dashboard shows the same labels).
+SECTIONS = {
+    "preparation": _("Preparing the stay"),
+    "assignment": _("Access and assignment to WMR"),
+    "goal_setting": _("Goal setting"),
+    "diagnostics": _("Work-related diagnostics"),
+    "counseling": _("Psychosocial counseling"),
+    "work_groups": _("Work-related groups"),
+    "workplace_training": _("Workplace training"),
+    "rtw_management": _("Return-to-work management"),
+    "team": _("Team and organisation"),
+    "cooperation": _("Cooperation with external stakeholders"),
+}
+GRADES = {"shall": _("shall"), "should": _("should"), "may": _("may")}
+KINDS = {
+    "indicator": _("indicator"),
+    "topic": _("topic"),
+    "workflow": _("workflow"),
+    "self_assessment": _("self-assessment"),
+}
+CONSENSUS = {"strong": _("strong consensus"), "consensus": _("consensus"), "majority": _("majority agreement")}
+SCOPES = {"patient": _("per patient"), "facility": _("per facility"), "aggregate": _("over all patients")}
 
 
 @dataclass(frozen=True)
@@ -32,6 +56,26 @@ class Recommendation:
     def summary(self) -> str:
         """In the active language (German unless the user switched to English)."""
         return self.summary_en if (get_language() or "de").startswith("en") else (self.summary_de or self.summary_en)
+
+    @property
+    def section_label(self) -> str:
+        return str(SECTIONS.get(self.section, self.section))
+
+    @property
+    def grade_label(self) -> str:
+        return str(GRADES.get(self.grade, self.grade))
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS.get(self.kind, self.kind))
+
+    @property
+    def consensus_label(self) -> str:
+        return str(CONSENSUS.get(self.consensus, self.consensus))
+
+    @property
+    def scope_label(self) -> str:
+        return str(SCOPES.get(self.scope, self.scope))
 
     @property
     def sort_key(self) -> tuple[int, int]:
@@ -73,3 +117,21 @@ def by_id() -> dict[str, Recommendation]:
 @cache
 def by_measure() -> dict[str, Recommendation]:
     return {r.measure: r for r in recommendations() if r.kind == "indicator"}
+
+
+def search(*, text: str = "", section: str = "", grade: str = "", kind: str = "") -> list[Recommendation]:
+    """The recommendations matching every given filter, in catalogue order.
+
+    ``text``: each word must occur (case-insensitive, ß = ss) in the id, the measure key or either summary; a text
+    that is exactly an id puts that recommendation first. Empty filters match everything; an unknown section, grade
+    or kind matches nothing (the form refuses them before)."""
+    terms = text.casefold().split()
+    wanted = text.strip()
+    found = []
+    for rec in recommendations():
+        if (section and rec.section != section) or (grade and rec.grade != grade) or (kind and rec.kind != kind):
+            continue
+        haystack = " ".join((rec.id, rec.measure, rec.summary_en, rec.summary_de)).casefold()
+        if all(term in haystack for term in terms):
+            found.append(rec)
+    return sorted(found, key=lambda r: r.id != wanted)  # stable: catalogue order otherwise
