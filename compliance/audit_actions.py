@@ -20,6 +20,10 @@ EXPORTS = {
     "compliance.api.stay_viewed": _("Indicator results of a stay read through the API"),
 }
 CATALOGUE = {}
-SELF_ASSESSMENT = {}
+SELF_ASSESSMENT = {
+    "compliance.self_assessment.saved": _("Facility self-assessment answer saved"),
+    "compliance.self_assessment.copied": _("Facility self-assessment answer copied from an earlier year"),
+    "compliance.self_assessment.file_downloaded": _("Evidence file of a facility self-assessment answer downloaded"),
+}
 
 ACTIONS = {**CORE, **DASHBOARD, **EXPORTS, **CATALOGUE, **SELF_ASSESSMENT}
