@@ -1,19 +1,55 @@
 """Reads of the compliance app: the facility dashboard and the drill-down, aggregated in SQL over ``StayIndicator``.
 
-CONTRACT (lead; the core engineer implements the functions, the dashboard/export engineers render these shapes):
-``facility_dashboard(*, facility, period, filters, today) -> Dashboard`` in a constant number of queries whatever the
-number of stays; ``drilldown(*, facility, measure, period, filters) -> QuerySet[StayIndicator]`` (the stays that miss
-the measure: state ``not_met``, with ``stay__patient`` selected).
+``facility_dashboard(*, facility, period, filters, today) -> Dashboard`` costs the same number of queries whatever the
+number of stays (``tests/compliance/test_query_budget.py``):
+
+1. the facility's thresholds (``ComplianceSettings``);
+2. the rates: one aggregate over the period's ``StayIndicator`` rows grouped by measure, the states counted with
+   ``Count(filter=Q(state=...))``;
+3. the four-quarter trend: the same grouped by measure, year and quarter (``ExtractYear``/``ExtractQuarter`` on
+   ``period_date``);
+4. the stays in the period (distinct; and those counted by their discharge, the base of topics and workflows);
+5. topics covered: the held, attended sessions' topic lists of those stays (one grouped query);
+6. workflows: one aggregate over those stays with an ``EXISTS`` per workflow record;
+7. this year's self-assessment answers;
+8. the facility measures (2.7, 2.8, 9.12) through ``registry.facility_measures()``, each a few queries for the period
+   and each of the trend's quarters, constant in the number of stays.
+
+``drilldown(*, facility, measure, period, filters) -> QuerySet[StayIndicator]``: the stays that miss the measure
+(state ``not_met``) with ``stay__patient`` selected, ordered by period date and stay number.
+
+Filters narrow in SQL on the copied columns (department code, WMR) and, for a team, on a care-team subquery.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from compliance.catalogue import Recommendation
-from compliance.periods import Period
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractQuarter, ExtractYear
+
+from compliance import registry, rules
+from compliance.catalogue import SECTIONS, Recommendation, recommendations
+from compliance.models import ComplianceSettings, SelfAssessment, StayIndicator
+from compliance.periods import Period, previous_quarters
+from patients.models import CareTeamMembership, ContactEvent, ContactKind, Stay
+from reintegration import checklists
+from reintegration.models import (
+    ChecklistEntry,
+    ChecklistState,
+    ConsentState,
+    GradedReturnPlan,
+    PlanConsent,
+    PlanParty,
+    RtwPlan,
+)
+from therapy.models import Attendance, SessionStatus
+from wmr.indicators import IndicatorState
+
+TREND_QUARTERS = 4
 
 
 @dataclass(frozen=True)
@@ -77,11 +113,255 @@ class Dashboard:
     sections: list[SectionBlock] = field(default_factory=list)
     positive_screening: IndicatorRow | None = None  # 2.7 against its 75 % bar
     thresholds: dict = field(default_factory=dict)  # {"shall": 90, "should": 75, "may": 50}
+    outcome_stays: int = 0  # stays counted in the period by their discharge: the base of topics and workflows
+
+
+def thresholds_for(facility) -> rules.Thresholds:
+    """The facility's traffic-light thresholds (``ComplianceSettings``), the defaults where none are set. 1 query."""
+    return rules.thresholds_from(ComplianceSettings.objects.filter(facility=facility).first())
+
+
+# --- the rows of StayIndicator a dashboard reads -----------------------------------------------------------------
+
+
+def _results(facility, filters: Filters) -> QuerySet[StayIndicator]:
+    """The facility's results narrowed by the filters (no query yet)."""
+    rows = StayIndicator.objects.filter(facility=facility)
+    if filters.department:
+        rows = rows.filter(department_code=filters.department)
+    if filters.wmr is not None:
+        rows = rows.filter(is_wmr=filters.wmr)
+    if filters.team_user_id is not None:
+        rows = rows.filter(
+            stay_id__in=CareTeamMembership.objects.filter(user_id=filters.team_user_id).values("stay_id")
+        )
+    return rows.order_by()
+
+
+def _in(rows: QuerySet[StayIndicator], start: dt.date, end: dt.date) -> QuerySet[StayIndicator]:
+    return rows.filter(period_date__gte=start, period_date__lte=end)
+
+
+def _state_counts() -> dict:
+    return {
+        "met": Count("id", filter=Q(state=IndicatorState.MET)),
+        "not_met": Count("id", filter=Q(state=IndicatorState.NOT_MET)),
+        "not_yet_due": Count("id", filter=Q(state=IndicatorState.NOT_YET_DUE)),
+        "not_applicable": Count("id", filter=Q(state=IndicatorState.NOT_APPLICABLE)),
+    }
+
+
+def _rate(row: dict) -> Rate:
+    return Rate(
+        numerator=row["met"],
+        denominator=row["met"] + row["not_met"],
+        not_yet_due=row["not_yet_due"],
+        not_applicable=row["not_applicable"],
+    )
+
+
+def stay_rates(rows: QuerySet[StayIndicator], period: Period) -> dict[str, Rate]:
+    """Per measure: met of met + not met, with not-yet-due and not-applicable apart. One query."""
+    found = _in(rows, period.start, period.end).values("measure").annotate(**_state_counts())
+    return {row["measure"]: _rate(row) for row in found}
+
+
+def stay_trend(rows: QuerySet[StayIndicator], quarters: list[Period]) -> dict[str, dict[tuple[int, int], Rate]]:
+    """Per measure and (year, quarter): the rate, the quarter computed in SQL. One query."""
+    found = (
+        _in(rows, quarters[0].start, quarters[-1].end)
+        .annotate(year=ExtractYear("period_date"), quarter=ExtractQuarter("period_date"))
+        .values("measure", "year", "quarter")
+        .annotate(**_state_counts())
+    )
+    trend: dict[str, dict[tuple[int, int], Rate]] = defaultdict(dict)
+    for row in found:
+        trend[row["measure"]][(row["year"], row["quarter"])] = _rate(row)
+    return trend
+
+
+def _period_stays(rows: QuerySet[StayIndicator], period: Period) -> QuerySet:
+    """The stays counted in the period by their discharge (planned discharge while they run), as a subquery."""
+    measures = registry.measures_of_basis(registry.DISCHARGE)
+    return _in(rows, period.start, period.end).filter(measure__in=measures).values("stay_id")
+
+
+def stay_counts(rows: QuerySet[StayIndicator], period: Period) -> tuple[int, int]:
+    """(stays with any result in the period, stays counted in it by their discharge). One query."""
+    found = _in(rows, period.start, period.end).aggregate(
+        stays=Count("stay", distinct=True),
+        outcome=Count("stay", distinct=True, filter=Q(measure__in=registry.measures_of_basis(registry.DISCHARGE))),
+    )
+    return found["stays"], found["outcome"]
+
+
+def topics_covered(stays: QuerySet) -> dict[str, int]:
+    """Per topic code: the stays with at least one counted session (held, attended) covering it. One query over the
+    distinct (stay, topic list) pairs; the codes are unpacked here because the list is a JSON column."""
+    pairs = (
+        Attendance.objects.filter(stay_id__in=Subquery(stays), present=True, session__status=SessionStatus.HELD)
+        .order_by()
+        .values_list("stay_id", "session__topics")
+        .distinct()
+    )
+    covered: dict[str, set[int]] = defaultdict(set)
+    for stay_id, topics in pairs:
+        for code in topics or ():
+            covered[code].add(stay_id)
+    return {code: len(ids) for code, ids in covered.items()}
+
+
+def _checklist_done(item: str) -> Q:
+    """The stay's latest entry for the checklist item is "done" (entries are append-only: the latest counts): a
+    "done" entry with no later entry for the item."""
+    later = ChecklistEntry.objects.filter(stay_id=OuterRef("stay_id"), item=item).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), id__gt=OuterRef("id"))
+    )
+    done = ChecklistEntry.objects.filter(stay_id=OuterRef("pk"), item=item, state=ChecklistState.DONE)
+    return Q(Exists(done.filter(~Exists(later))))
+
+
+def workflow_records() -> dict[str, Q]:
+    """The workflow rows for which the app keeps a record, as a condition on a ``Stay`` (the others: no record kept
+    in the app). Rec → condition:
+
+    - 8.14: an agreed return-to-work plan version with its steps after WMR;
+    - 8.5: a graded return-to-work plan recording the counseling on its content, course and finances;
+    - 10.5: a contact event with the employer;
+    - 10.6: the occupational physician's consent or involvement on the graded plan;
+    - 8.1, 8.7–8.11, 8.15, 8.16, 10.3, 10.4: the checklist item's latest entry is "done"
+      (``reintegration.checklists.ITEMS``; 8.6 is an indicator row).
+    """
+    conditions = {
+        "8.14": Q(Exists(RtwPlan.objects.filter(stay_id=OuterRef("pk"), agreed_on__isnull=False, steps__isnull=False))),
+        "8.5": Q(Exists(GradedReturnPlan.objects.filter(stay_id=OuterRef("pk"), counseled_on__isnull=False))),
+        "10.5": Q(
+            Exists(ContactEvent.objects.filter(contact__stay_id=OuterRef("pk"), contact__kind=ContactKind.EMPLOYER))
+        ),
+        "10.6": Q(
+            Exists(
+                PlanConsent.objects.filter(
+                    plan__stay_id=OuterRef("pk"),
+                    party=PlanParty.OCCUPATIONAL_PHYSICIAN,
+                    state__in=[ConsentState.GIVEN, ConsentState.INVOLVED],
+                )
+            )
+        ),
+    }
+    kinds = {rec.id: rec.kind for rec in recommendations()}
+    for item in checklists.ITEMS:
+        if kinds.get(item.rec) == "workflow":
+            conditions[item.rec] = _checklist_done(item.key)
+    return conditions
+
+
+def workflows_recorded(stays: QuerySet) -> dict[str, int]:
+    """Per workflow rec id with a record in the app: the period's stays that have it. One aggregate query."""
+    conditions = workflow_records()
+    found = Stay.objects.filter(pk__in=Subquery(stays)).aggregate(
+        **{_alias(rec): Count("pk", filter=condition) for rec, condition in conditions.items()}
+    )
+    return {rec: found[_alias(rec)] or 0 for rec in conditions}
+
+
+def _alias(rec: str) -> str:
+    return "w_" + rec.replace(".", "_")
+
+
+def self_assessment_answers(facility, year: int) -> dict[str, str]:
+    """The facility's answers of ``year`` by recommendation id. One query."""
+    return dict(
+        SelfAssessment.objects.filter(facility=facility, year=year).values_list("recommendation", "answer").order_by()
+    )
+
+
+# --- the dashboard ---------------------------------------------------------------------------------------------------
+
+
+def _facility_row(
+    rec: Recommendation, fn, facility, period: Period, quarters: list[Period], today, thresholds
+) -> IndicatorRow:
+    """A facility-level indicator: the period's result, its trend (the function again per quarter; the period's own
+    result where the period is that quarter), the light against the recommendation's own bar where it names one."""
+    result = fn(facility, period, today)
+    trend = [(q, (result if q == period else fn(facility, q, today)).rate) for q in quarters]
+    rate = Rate(numerator=result.numerator, denominator=result.denominator)
+    return IndicatorRow(
+        recommendation=rec,
+        rate=rate,
+        light=rules.light(rec.grade, rate.rate, thresholds, bar=result.target_percent),
+        trend=trend,
+        facility_level=True,
+        reason=result.reason,
+        target_percent=result.target_percent,
+    )
 
 
 def facility_dashboard(*, facility, period: Period, filters: Filters, today: dt.date) -> Dashboard:
-    raise NotImplementedError
+    """The facility's dashboard for ``period``: per catalogue section its indicators (rate, four-quarter trend,
+    light), topics covered, workflow records and this year's self-assessment answers. Constant number of queries
+    (module docstring)."""
+    thresholds = thresholds_for(facility)
+    rows = _results(facility, filters)
+    quarters = previous_quarters(period, TREND_QUARTERS)
+    rates = stay_rates(rows, period)
+    trend = stay_trend(rows, quarters)
+    stays, outcome_stays = stay_counts(rows, period)
+    period_stays = _period_stays(rows, period)
+    topics = topics_covered(period_stays)
+    workflows = workflows_recorded(period_stays)
+    answers = self_assessment_answers(facility, period.year)
+    facility_fns = registry.facility_measures()
+
+    blocks = {key: SectionBlock(section=key, label=str(label)) for key, label in SECTIONS.items()}
+    positive_screening = None
+    for rec in recommendations():
+        block = blocks.setdefault(rec.section, SectionBlock(section=rec.section, label=rec.section))
+        if rec.kind == "indicator" and rec.measure in facility_fns:
+            row = _facility_row(rec, facility_fns[rec.measure], facility, period, quarters, today, thresholds)
+            block.indicators.append(row)
+            if rec.measure == "positive_screening_share":
+                positive_screening = row
+        elif rec.kind == "indicator":
+            rate = rates.get(rec.measure, Rate())
+            by_quarter = trend.get(rec.measure, {})
+            block.indicators.append(
+                IndicatorRow(
+                    recommendation=rec,
+                    rate=rate,
+                    light=rules.light(rec.grade, rate.rate, thresholds),
+                    trend=[(q, by_quarter.get(q.year_quarter, Rate()).rate) for q in quarters],
+                )
+            )
+        elif rec.kind == "topic":
+            block.topics.append((rec, topics.get(rec.measure, 0)))
+        elif rec.kind == "workflow":
+            block.workflows.append((rec, workflows.get(rec.id)))
+        elif rec.kind == "self_assessment":
+            block.self_assessment.append((rec, answers.get(rec.id)))
+    return Dashboard(
+        facility=facility,
+        period=period,
+        filters=filters,
+        today=today,
+        stays=stays,
+        sections=[
+            block
+            for block in blocks.values()
+            if block.indicators or block.topics or block.workflows or block.self_assessment
+        ],
+        positive_screening=positive_screening,
+        thresholds=thresholds.as_dict(),
+        outcome_stays=outcome_stays,
+    )
 
 
-def drilldown(*, facility, measure: str, period: Period, filters: Filters):
-    raise NotImplementedError
+def drilldown(*, facility, measure: str, period: Period, filters: Filters) -> QuerySet[StayIndicator]:
+    """The stays of the period that miss ``measure`` (state ``not_met``), with stay and patient selected, ordered by
+    period date and stay number. The view pseudonymises them for readers who are not on the stay's care team."""
+    return (
+        _in(_results(facility, filters), period.start, period.end)
+        .filter(measure=measure, state=IndicatorState.NOT_MET)
+        .select_related("stay__patient")
+        .order_by("period_date", "stay__number", "pk")
+    )

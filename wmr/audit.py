@@ -7,7 +7,7 @@ shows. The object may offer ``audit_scope() -> (patient_id, stay_id)`` so the en
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.http import HttpRequest
@@ -92,6 +92,34 @@ ACTIONS: dict[str, Any] = {
 STRICT = False
 
 
+# Listeners told the stay id after every logged action that is not a read (compliance recomputes the stay's indicator
+# results). A code whose last segment ends in one of READ_SUFFIXES is a read: "patients.stay.viewed",
+# "screening.report.downloaded", "patients.stay.api_listed".
+READ_SUFFIXES = ("viewed", "listed", "downloaded", "previewed", "exported")
+_stay_listeners: list[Callable[[int, str], None]] = []
+
+
+def on_stay_write(callback: Callable[[int, str], None]) -> Callable[[int, str], None]:
+    """Register ``callback(stay_id, action)``, called by ``log``/``log_many`` for every row with a stay that records a
+    change (not a read). Later journey apps register from ``AppConfig.ready``; registering twice is a no-op."""
+    if callback not in _stay_listeners:
+        _stay_listeners.append(callback)
+    return callback
+
+
+def is_read(action: str) -> bool:
+    return action.rsplit(".", 1)[-1].endswith(READ_SUFFIXES)
+
+
+def _tell_listeners(stay_ids: Iterable[int | None], action: str) -> None:
+    if is_read(action) or not _stay_listeners:
+        return
+    for stay_id in dict.fromkeys(stay_ids):  # once per stay, in order
+        if stay_id is not None:
+            for callback in _stay_listeners:
+                callback(stay_id, action)
+
+
 def register_actions(actions: dict[str, Any]) -> None:
     """Later journey apps add their action codes from ``AppConfig.ready`` (wmr never imports them)."""
     clash = set(actions) & set(ACTIONS)
@@ -167,7 +195,7 @@ def log(
             scope_patient, scope_stay = obj.audit_scope()
             patient_id = patient_id if patient_id is not None else scope_patient
             stay_id = stay_id if stay_id is not None else scope_stay
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         user=user,
         username=user.get_username() if user is not None else "",
         action=action,
@@ -179,6 +207,8 @@ def log(
         path=path,
         data=data or {},
     )
+    _tell_listeners([stay_id], action)
+    return entry
 
 
 def log_many(objects: Iterable[Any], action: str, *, user: Any = None, data: dict | None = None) -> None:
@@ -206,3 +236,4 @@ def log_many(objects: Iterable[Any], action: str, *, user: Any = None, data: dic
             )
         )
     AuditEntry.objects.bulk_create(rows)
+    _tell_listeners((row.stay_id for row in rows), action)

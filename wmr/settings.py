@@ -197,6 +197,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reintegration.tasks.check_open_interruptions",
         "schedule": crontab(minute=15, hour=6),
     },
+    # issue 8: every facility's per-stay indicator results of the last five quarters, nightly at 03:30 Europe/Berlin
+    "compliance-refresh-all": {
+        "task": "compliance.tasks.refresh_all",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 
 # E-mail (the quarterly report's notice): Django's backends; the embedded default prints mails to the console.

@@ -1,0 +1,30 @@
+"""Celery tasks of the compliance core: thin, idempotent adapters over ``compliance.services`` (STYLE.md 7)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from compliance import services
+from patients.models import Facility, Stay
+
+
+@shared_task(name="compliance.tasks.refresh_stay")
+def refresh_stay(stay_id: int) -> int:
+    """Recompute one stay's indicator results (queued after commit by every write to the stay). A stay deleted in the
+    meantime is ignored. Returns the number of results stored."""
+    stay = Stay.objects.filter(pk=stay_id).first()
+    if stay is None:
+        return 0
+    return services.refresh_stay(stay, today=timezone.localdate())
+
+
+@shared_task(name="compliance.tasks.refresh_all")
+def refresh_all() -> int:
+    """Beat, nightly 03:30 Europe/Berlin: every facility's stays of the last five quarters, so that results that
+    change with the calendar alone ("not yet due" → "not met" after a deadline or the discharge) are current in the
+    morning. Returns the number of stays refreshed."""
+    today = timezone.localdate()
+    return sum(
+        services.refresh_facility(facility, today=today) for facility in Facility.objects.order_by("pk").iterator()
+    )
