@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The catalogue of the recommendations (mounted at /compliance/catalogue/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from compliance.views import catalogue
+
+urlpatterns = [
+    path("catalogue/", catalogue.catalogue_list, name="catalogue"),
+    path("catalogue/<str:rec_id>/", catalogue.recommendation_detail, name="recommendation"),
+]
