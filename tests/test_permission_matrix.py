@@ -18,6 +18,7 @@ from patients import services
 from patients.documents import invitation_create
 from patients.models import ConsentKind, ContactKind, DocumentKind, ExternalContact, LinkPurpose
 from patients.services import RenderedDocument
+from tests.compliance import matrix_catalogue, matrix_dashboard, matrix_exports, matrix_selfassessment  # noqa: E402
 from tests.diagnostics import matrix_comparison, matrix_conference, matrix_profiles  # noqa: E402
 from tests.goals import matrix as matrix_goals  # noqa: E402
 from tests.permissions import (  # noqa: E402
@@ -102,6 +103,7 @@ MATRIX += matrix_link.ROWS
 MATRIX += matrix_sessions.ROWS + matrix_training.ROWS + matrix_progress.ROWS
 MATRIX += matrix_goals.ROWS + matrix_profiles.ROWS + matrix_comparison.ROWS + matrix_conference.ROWS
 MATRIX += matrix_sickleave.ROWS + matrix_plan.ROWS + matrix_rtw.ROWS + matrix_checklists.ROWS + matrix_letter.ROWS
+MATRIX += matrix_dashboard.ROWS + matrix_exports.ROWS + matrix_catalogue.ROWS + matrix_selfassessment.ROWS
 
 # Admin patterns are covered by the sampled rows above (same AdminSite.admin_view wrapper for every one).
 COVERED_BY_ADMIN_SAMPLE = "admin:"

@@ -1,0 +1,157 @@
+"""The management dashboard of a facility, the group of clinics side by side, and the pseudonymised drill-down
+(issue 8). Management only (everyone else 404, ``role_required``); every figure is of a facility among the reader's
+``facilities`` — a filter naming another clinic is a form error, never its numbers. Every read is audit-logged,
+filed under the facility (a ``Facility`` has no patient scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from compliance import charts, pseudonyms, registry, selectors
+from compliance.catalogue import by_measure
+from compliance.forms_dashboard import DashboardFilterForm
+from staff.models import Role
+from wmr import audit
+from wmr.access import role_required
+
+PAGE_SIZE = 50
+
+
+def _audit_data(form: DashboardFilterForm, **extra) -> dict:
+    filters = form.filters
+    return {
+        "period": form.cleaned_data["period"].code,
+        "department": filters.department,
+        "wmr": filters.wmr,
+        "team": filters.team_user_id,
+        **extra,
+    }
+
+
+@require_GET
+@role_required(Role.MANAGEMENT)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = DashboardFilterForm(request.GET, user=request.user, today=today)
+    context: dict = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        board = selectors.facility_dashboard(
+            facility=data["facility"], period=data["period"], filters=form.filters, today=today
+        )
+        audit.log(data["facility"], "compliance.dashboard.viewed", user=request.user, data=_audit_data(form))
+        context |= {"dashboard": board, "sections": charts.decorate(board), "query": form.query()}
+        if board.positive_screening is not None:
+            context["positive_screening"] = charts.row_charts(board.positive_screening)
+    return render(request, "compliance/dashboard.html", context)
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """One indicator across the facilities: the recommendation and per facility its row (None: not shown there)."""
+
+    recommendation: object
+    cells: list[selectors.IndicatorRow | None]
+
+
+def group_lines(boards: list[selectors.Dashboard]) -> list[GroupLine]:
+    """Rows = the indicators of all the dashboards in catalogue order (2.7 included), columns = the dashboards."""
+    per_board = []
+    for board in boards:
+        rows = {row.recommendation.measure: row for block in board.sections for row in block.indicators}
+        if board.positive_screening is not None:
+            rows.setdefault(board.positive_screening.recommendation.measure, board.positive_screening)
+        per_board.append(rows)
+    recommendations = {row.recommendation.measure: row.recommendation for rows in per_board for row in rows.values()}
+    ordered = sorted(recommendations.values(), key=lambda rec: rec.sort_key)
+    return [GroupLine(rec, [rows.get(rec.measure) for rows in per_board]) for rec in ordered]
+
+
+@require_GET
+@role_required(Role.MANAGEMENT)
+def group(request: HttpRequest) -> HttpResponse:
+    """The reader's facilities side by side, one ``facility_dashboard`` each (constant queries per facility)."""
+    today = timezone.localdate()
+    form = DashboardFilterForm(request.GET, user=request.user, today=today, with_facility=False, with_team=False)
+    context: dict = {"form": form, "facilities": form.facilities}
+    if form.is_valid() and form.facilities:
+        period, filters = form.cleaned_data["period"], form.filters
+        boards = [
+            selectors.facility_dashboard(facility=facility, period=period, filters=filters, today=today)
+            for facility in form.facilities
+        ]
+        for facility in form.facilities:
+            audit.log(facility, "compliance.dashboard.viewed", user=request.user, data=_audit_data(form, group=True))
+        context |= {"boards": boards, "lines": group_lines(boards), "query": form.query(), "period": period}
+    return render(request, "compliance/dashboard_group.html", context)
+
+
+def drillable(measure: str) -> bool:
+    """A stay-level indicator of the catalogue (the facility-level ones — 2.7, 2.8, 9.12 — have no stays to list)."""
+    return measure in by_measure() and measure in registry.stay_basis()
+
+
+@dataclass(frozen=True)
+class DrilldownLine:
+    result: object  # StayIndicator
+    identity: pseudonyms.StayIdentity
+    reason: str  # recomputed now, in the reader's language
+    state_now: str | None  # the live state where it differs from the stored "not met" (result since changed)
+
+
+def drilldown_lines(user, results: list, measure: str, today) -> list[DrilldownLine]:
+    """The page's stays as the reader may see them (one query for the care-team decision) with the reason recomputed
+    by the registry's providers — for these stays only."""
+    stays = [result.stay for result in results]
+    who = pseudonyms.identities(user, stays)
+    lines = []
+    for result in results:
+        live = registry.stay_results(result.stay, today).get(measure)
+        changed = live is not None and live.state != result.state
+        lines.append(
+            DrilldownLine(
+                result=result,
+                identity=who[result.stay_id],
+                reason=live.reason if live is not None else "",
+                state_now=live.state.label if changed else None,
+            )
+        )
+    return lines
+
+
+@require_GET
+@role_required(Role.MANAGEMENT)
+def drilldown(request: HttpRequest, measure: str) -> HttpResponse:
+    if not drillable(measure):
+        raise Http404
+    today = timezone.localdate()
+    form = DashboardFilterForm(request.GET, user=request.user, today=today)
+    context: dict = {"form": form, "recommendation": by_measure()[measure], "measure": measure}
+    if form.is_valid():
+        data = form.cleaned_data
+        results = selectors.drilldown(
+            facility=data["facility"], measure=measure, period=data["period"], filters=form.filters
+        )
+        if not results.ordered:
+            results = results.order_by("period_date", "stay__number")
+        page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        audit.log(
+            data["facility"],
+            "compliance.drilldown.viewed",
+            user=request.user,
+            data=_audit_data(form, facility=data["facility"].pk, measure=measure, count=page.paginator.count),
+        )
+        context |= {
+            "page": page,
+            "lines": drilldown_lines(request.user, list(page.object_list), measure, today),
+            "query": form.query(),
+            "facility": data["facility"],
+            "period": data["period"],
+        }
+    return render(request, "compliance/drilldown.html", context)
