@@ -82,6 +82,13 @@ def test_the_api_rows_are_the_export_rows(quarter, manager, facility):
     assert body["filters"]["wmr"] is True
 
 
+def test_a_month_is_a_period_too(quarter, manager, facility):
+    body = aggregates(api(manager), facility.pk, period="2026-11").json()
+    assert body["period"]["code"] == "2026-11"
+    counseling = next(row for row in body["indicators"] if row["recommendation"] == "5.3")
+    assert (counseling["numerator"], counseling["denominator"]) == (2, 3)
+
+
 def test_no_name_or_birth_date_in_the_aggregates(quarter, manager, facility):
     text = aggregates(api(manager), facility.pk).content.decode()
     for stay in quarter.stays:

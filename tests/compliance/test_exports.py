@@ -146,6 +146,16 @@ def test_a_text_a_spreadsheet_would_run_as_a_formula_is_quoted(text):
 # --- the downloads ----------------------------------------------------------------------------------------------
 
 
+def test_the_dashboard_links_every_export_with_its_own_filters(quarter, manager, facility, client_for):
+    response = client_for(manager).get(reverse("compliance:dashboard"), {"period": PERIOD, "department": "3197"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    area = html[html.index('data-testid="dashboard-exports"') :]
+    query = f"facility={facility.pk}&amp;period={PERIOD}&amp;department=3197"
+    for kind, name in URLS.items():
+        assert f'href="{reverse(name)}?{query}" data-testid="export-{kind.replace("_", "-")}"' in area
+
+
 def test_csv_and_xlsx_hold_the_same_rows_of_the_hand_built_quarter(quarter, manager, client_for):
     client = client_for(manager)  # German: decimal comma in the CSV
     csv_response, xlsx_response = get(client, "csv"), get(client, "xlsx")
@@ -210,6 +220,24 @@ def test_the_filters_of_the_dashboard_apply_to_the_exports(quarter, manager, cli
     assert {row[0] for row in stays} == {quarter.d.number}
     counseling = next(row for row in board if row[4] == "5.3")
     assert counseling[2] == "WMR: no" and counseling[7:9] == ["0", "0"] and counseling[13] == "1"
+
+
+def test_the_team_filter_keeps_the_stays_of_that_clinicians_care_teams(
+    quarter, manager, client_for, other_team_clinician
+):
+    from patients import services
+    from patients.models import TeamFunction
+
+    services.careteam_add(
+        by=other_team_clinician, stay=quarter.c, user=other_team_clinician, function=TeamFunction.PHYSICIAN
+    )
+    client = client_for(manager, language="en")
+    with translation.override("en"):
+        stays = csv_rows(get(client, "stays_csv", team=other_team_clinician.pk).content)[1:]
+        board = csv_rows(get(client, "csv", team=other_team_clinician.pk).content)[1:]
+    assert {row[0] for row in stays} == {quarter.c.number}
+    counseling = next(row for row in board if row[4] == "5.3")
+    assert counseling[2] == "care team of Otto Anders" and counseling[7:9] == ["0", "1"]
 
 
 def test_no_export_names_a_patient_or_a_birth_date_even_for_a_manager_on_the_care_team(
