@@ -50,21 +50,28 @@ class DashboardFilterForm(forms.Form):
 
     facility = FacilityChoiceField(label=_("Facility"), queryset=None, empty_label=None)
     period = forms.CharField(
-        label=_("Period"),
+        label=_("Quarter or month"),
         max_length=20,
-        help_text=_("A quarter like 2026-Q3 or a month like 2026-07."),
-        widget=forms.TextInput(attrs={"list": "period-suggestions", "size": 10, "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "list": "period-suggestions",
+                "size": 10,
+                "autocomplete": "off",
+                "placeholder": "2026-Q3",
+                "title": _("A quarter like 2026-Q3 or a month like 2026-07."),
+            }
+        ),
     )
     department = forms.ChoiceField(
         label=_("Department"), required=False, choices=[("", _("all departments")), *DepartmentCode.choices]
     )
     wmr = forms.ChoiceField(label=_("WMR"), required=False, choices=WMR_CHOICES)
     team = TeamChoiceField(
-        label=_("Team"),
+        label=_("Care team includes"),
         queryset=None,
         required=False,
-        empty_label=_("all teams"),
-        help_text=_("Stays whose care team includes this clinician."),
+        empty_label=_("anyone"),
+        widget=forms.Select(attrs={"title": _("Only stays whose care team includes this clinician.")}),
     )
 
     def __init__(self, query, *, user, today: dt.date, with_facility: bool = True, with_team: bool = True):
