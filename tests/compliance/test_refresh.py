@@ -4,9 +4,11 @@ and nightly (``refresh_facility``), with the real services of the other apps."""
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from freezegun import freeze_time
 
@@ -328,3 +330,14 @@ def test_the_nightly_task_runs_at_half_past_three_berlin_time():
     assert entry["schedule"].hour == {3}
     assert entry["schedule"].minute == {30}
     assert settings.CELERY_TIMEZONE == "Europe/Berlin"
+
+
+def test_the_command_refreshes_now(stay, facility, other_facility):
+    out = StringIO()
+    call_command("compliance_refresh", "--facility", str(facility.pk), "--since", "2026-01-01", stdout=out)
+    assert "1 stays refreshed" in out.getvalue()
+    assert rows(stay)
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("compliance_refresh", "--since", "2026-13-01")
+    with pytest.raises(CommandError, match="no facility"):
+        call_command("compliance_refresh", "--facility", str(other_facility.pk + 100))
