@@ -91,3 +91,14 @@ def stay_results(stay, today: dt.date) -> dict[str, IndicatorResult]:
     for provider in _providers()[0]:
         results.update(provider(stay, today))
     return {key: result for key, result in results.items() if key in basis}
+
+
+def stay_result(stay, today: dt.date, measure: str) -> IndicatorResult | None:
+    """One stay-level indicator, computed by the one provider that owns ``measure`` (the drill-down recomputes the
+    reason of 50 stays in the reader's language: one provider per stay instead of all three)."""
+    from compliance.indicators import course, existing, start
+
+    for module in (start, course, existing):
+        if measure in module.STAY_BASIS:
+            return module.stay_results(stay, today).get(measure)
+    return None

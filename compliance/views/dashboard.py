@@ -112,7 +112,7 @@ def drilldown_lines(user, results: list, measure: str, today) -> list[DrilldownL
     who = pseudonyms.identities(user, stays)
     lines = []
     for result in results:
-        live = registry.stay_results(result.stay, today).get(measure)
+        live = registry.stay_result(result.stay, today, measure)
         changed = live is not None and live.state != result.state
         lines.append(
             DrilldownLine(
