@@ -3,7 +3,8 @@
 It lives in ``cases`` (the end of the journey) because it composes every app's demo part in journey order:
 ``patients.demo`` (facilities, staff, patients, stays), ``screening.demo`` (settings, screenings, decisions),
 then goals, diagnostics (sessions, profiles, conferences), therapy (groups, sessions, workplace training) and the
-return to work (sick leave, triggers, plans, letters).
+return to work (sick leave, triggers, plans, letters), and last compliance (every demo stay's indicator results, the
+demo clinic's self-assessment).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compliance.demo import load_compliance_demo
 from diagnostics.demo import load_diagnostics_demo
 from diagnostics.demo_conference import load_conference_demo
 from goals.demo import load_goals_demo
@@ -65,6 +67,10 @@ class Command(BaseCommand):
             (
                 load_reintegration_demo,
                 _("Return to work (sick leave, triggers, plans) recorded for %(count)d demo stays."),
+            ),
+            (
+                load_compliance_demo,
+                _("Compliance: indicator results computed for %(count)d demo stays, self-assessment answered."),
             ),
         ]
         for load_part, message in parts:
