@@ -14,6 +14,9 @@ def docx_bytes(*, word: bool = True) -> bytes:
     """A minimal OOXML package: a Word document, or (``word=False``) a spreadsheet, which is a ZIP too."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as package:
-        package.writestr("[Content_Types].xml", "<Types/>")
-        package.writestr("word/document.xml" if word else "xl/workbook.xml", "<document/>")
+        # a fixed timestamp: the bytes (and the test ids built from them) must not change with the clock, or
+        # pytest-xdist's workers collect different tests
+        fixed = (2026, 1, 1, 0, 0, 0)
+        package.writestr(zipfile.ZipInfo("[Content_Types].xml", fixed), "<Types/>")
+        package.writestr(zipfile.ZipInfo("word/document.xml" if word else "xl/workbook.xml", fixed), "<document/>")
     return buffer.getvalue()
