@@ -123,10 +123,10 @@ def test_decorate_keeps_the_sections_in_order_and_labels_the_self_assessment_ans
     board = sample_dashboard()
     with translation.override("en"):
         sections = decorate(board)
-    assert [s.block.section for s in sections] == [b.section for b in board.sections]
-    assert [len(s.rows) for s in sections] == [len(b.indicators) for b in board.sections]
-    answers = [item for s in sections for item in s.self_assessment]
-    assert answers and all(label == answer_label(answer) for _rec, answer, label in answers)
+        assert [s.block.section for s in sections] == [b.section for b in board.sections]
+        assert [len(s.rows) for s in sections] == [len(b.indicators) for b in board.sections]
+        answers = [item for s in sections for item in s.self_assessment]
+        assert answers and all(label == answer_label(answer) for _rec, answer, label in answers)
 
 
 def test_an_unanswered_self_assessment_has_no_label_and_answers_are_in_words():

@@ -121,8 +121,8 @@ def test_the_positive_screening_share_is_one_row_whether_or_not_a_section_lists_
 
 def test_no_data_is_an_empty_cell_in_both_files_never_zero_percent():
     board = _dashboard([SectionBlock("counseling", "Counseling", [_row(COUNSELING, Rate(), "none")])])
-    header, rows = exports.dashboard_table(board)
     with translation.override("en"):
+        header, rows = exports.dashboard_table(board)
         csv_content, _count = exports.write_csv(header, rows)
         assert csv_rows(csv_content)[1][RATE : RATE + 3] == ["", "", "no data"]
     assert xlsx_rows(exports.write_xlsx(header, rows, title="x")[0])[1][RATE] is None
