@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from patients.models import ContactKind, Document, DocumentKind, Stay, TeamFunction
 from patients.services import RenderedDocument, document_store
@@ -110,17 +110,17 @@ def step_rows(computed: hamburg.ComputedPlan, step_ids=()) -> list[StepRow]:
 
 
 PHASES = {  # §7
-    PlanStatus.DRAFT: _lazy("Planning and application"),
-    PlanStatus.CONSENTS_PENDING: _lazy("Planning and application"),
-    PlanStatus.READY: _lazy("Planning and application"),
-    PlanStatus.SUBMITTED: _lazy("Planning and application"),
-    PlanStatus.APPROVED: _lazy("Planning and application"),
-    PlanStatus.RUNNING: _lazy("Execution"),
-    PlanStatus.INTERRUPTED: _lazy("Execution"),
-    PlanStatus.COMPLETED: _lazy("Conclusion"),
-    PlanStatus.ABORTED: _lazy("Conclusion"),
-    PlanStatus.NOT_STARTED: _lazy("Conclusion"),
-    PlanStatus.SUPERSEDED: _lazy("Replaced by a later version"),
+    PlanStatus.DRAFT: gettext_lazy("Planning and application"),
+    PlanStatus.CONSENTS_PENDING: gettext_lazy("Planning and application"),
+    PlanStatus.READY: gettext_lazy("Planning and application"),
+    PlanStatus.SUBMITTED: gettext_lazy("Planning and application"),
+    PlanStatus.APPROVED: gettext_lazy("Planning and application"),
+    PlanStatus.RUNNING: gettext_lazy("Execution"),
+    PlanStatus.INTERRUPTED: gettext_lazy("Execution"),
+    PlanStatus.COMPLETED: gettext_lazy("Conclusion"),
+    PlanStatus.ABORTED: gettext_lazy("Conclusion"),
+    PlanStatus.NOT_STARTED: gettext_lazy("Conclusion"),
+    PlanStatus.SUPERSEDED: gettext_lazy("Replaced by a later version"),
 }
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.CONSENTS_PENDING, PlanStatus.READY)  # changed in place (services.PLANNING)
 
