@@ -59,6 +59,7 @@ ADMIN_GROUP = "Administration"
 ADMIN_GROUP_PERMISSIONS = (
     ("staff", "user", ("add", "change", "delete", "view")),
     ("patients", "facility", ("add", "change", "view")),
+    ("compliance", "compliancesettings", ("add", "change", "view")),  # the dashboard's traffic-light thresholds
     ("auth", "group", ("view",)),
 )
 
