@@ -207,7 +207,7 @@ def test_one_refresh_per_stay_per_commit(make_stay, manager, django_capture_on_c
 
 
 def test_a_write_after_a_rolled_back_savepoint_queues_the_refresh_again(
-    make_stay, manager, django_capture_on_commit_callbacks
+    make_stay, manager, django_capture_on_commit_callbacks, eager
 ):
     stay = make_stay(team=[])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

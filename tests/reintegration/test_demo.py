@@ -133,7 +133,7 @@ def test_two_discharged_wmr_stays_have_a_signed_letter_one_with_its_copies_hande
         letter = DischargeLetter.objects.get(stay=stay)
         assert letter.status == LetterStatus.SIGNED
         assert letter.document.kind == DocumentKind.DISCHARGE_LETTER
-        assert letter.document.content.startswith(b"%PDF")
+        assert bytes(letter.document.content).startswith(b"%PDF")
     handed = DischargeLetter.objects.get(stay=monika)
     assert handed.copies_handed_over_on == monika.discharge_date
     indicators = stay_rtw_indicators(monika, demo).by_key
