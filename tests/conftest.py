@@ -12,6 +12,7 @@ from patients import services
 from patients.models import TeamFunction
 from staff.models import Profession, Role
 from tests.factories import FacilityFactory, PatientFactory, StayFactory, UserFactory
+from tests.two_factor_support import mark_verified
 
 
 @pytest.fixture(autouse=True)
@@ -153,6 +154,7 @@ def login(user, language: str | None = None) -> Client:
 
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    mark_verified(client, user)
     if language:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client

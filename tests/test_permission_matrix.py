@@ -40,6 +40,7 @@ from tests.permissions import (  # noqa: E402
     expect,
     stay,
 )
+from tests.privacy import matrix_privacy  # noqa: E402
 from tests.reintegration import matrix_checklists, matrix_letter, matrix_plan, matrix_rtw, matrix_sickleave  # noqa: E402
 from tests.screening import (  # noqa: E402
     matrix_api,
@@ -49,7 +50,9 @@ from tests.screening import (  # noqa: E402
     matrix_reports,
     matrix_results,
 )
+from tests.staff import matrix_two_factor  # noqa: E402
 from tests.therapy import matrix_progress, matrix_sessions, matrix_training  # noqa: E402
+from tests.two_factor_support import mark_verified  # noqa: E402
 
 MATRIX: list[Row] = [
     Row("home", "get", lambda o: [], expect(302)),
@@ -104,6 +107,7 @@ MATRIX += matrix_sessions.ROWS + matrix_training.ROWS + matrix_progress.ROWS
 MATRIX += matrix_goals.ROWS + matrix_profiles.ROWS + matrix_comparison.ROWS + matrix_conference.ROWS
 MATRIX += matrix_sickleave.ROWS + matrix_plan.ROWS + matrix_rtw.ROWS + matrix_checklists.ROWS + matrix_letter.ROWS
 MATRIX += matrix_dashboard.ROWS + matrix_exports.ROWS + matrix_catalogue.ROWS + matrix_selfassessment.ROWS
+MATRIX += matrix_two_factor.ROWS + matrix_privacy.ROWS
 
 # Admin patterns are covered by the sampled rows above (same AdminSite.admin_view wrapper for every one).
 COVERED_BY_ADMIN_SAMPLE = "admin:"
@@ -143,6 +147,7 @@ def _client(request, persona: str) -> Client:
     user = request.getfixturevalue(FIXTURE_OF[persona])
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    mark_verified(client, user)
     return client
 
 

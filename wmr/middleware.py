@@ -36,3 +36,14 @@ class ClinicLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Issue 9: a lost database connection during a request answers a friendly 503 page (stub: filled by the
+    reliability part)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)

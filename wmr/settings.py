@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     # our apps, in journey order
     "wmr",
     "staff",
@@ -56,17 +60,24 @@ INSTALLED_APPS = [
     "therapy",
     "reintegration",
     "compliance",
+    "privacy",
     "cases",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # issue 9: a lost database connection answers a friendly 503 page, never a stack trace
+    "wmr.middleware.DatabaseUnavailableMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wmr.middleware.ClinicLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # issue 9: roles that must use two-factor authentication are sent to enrolment / verification first
+    "staff.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -183,6 +194,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or "cache+memory://")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# issue 9: a task whose worker dies is given back to the queue (with acks_late), not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
@@ -201,6 +214,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "compliance-refresh-all": {
         "task": "compliance.tasks.refresh_all",
         "schedule": crontab(minute=30, hour=3),
+    },
+    # issue 9: tasks that could not reach the broker (Redis down) wait in the outbox; sent again every minute
+    "outbox-flush": {
+        "task": "wmr.tasks.flush_outbox",
+        "schedule": crontab(),
+    },
+    # issue 9: records whose retention period (10 years after the end of treatment) has ended, nightly at 02:30
+    "privacy-erasure": {
+        "task": "privacy.tasks.erase_expired",
+        "schedule": crontab(minute=30, hour=2),
     },
 }
 
@@ -270,6 +293,32 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): no inline scripts anywhere; htmx and Bootstrap are vendored under static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Two-factor authentication (django-otp): the roles that must use it unless a facility says otherwise.
+TWO_FACTOR_DEFAULT_ROLES = ["admin", "privacy_officer", "management"]
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "WMR Fallmanagement")
+
+# Patient data rights (issue 9): records are kept 10 years after the end of treatment (§630f Abs. 3 BGB),
+# then the nightly erasure job anonymises them.
+RETENTION_YEARS = env_int("RETENTION_YEARS", 10)
+if RETENTION_YEARS < 10:
+    raise ImproperSetting(f"RETENTION_YEARS must be at least 10 (§630f BGB), got {RETENTION_YEARS}")
 
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 

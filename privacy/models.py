@@ -1,0 +1,1 @@
+"""Patient data rights (GDPR Art. 15/17/20, §630f BGB retention)."""
