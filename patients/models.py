@@ -15,7 +15,18 @@ from simple_history.models import HistoricalRecords
 
 from patients import rules
 from patients.validators import validate_ik, validate_kvnr, validate_rvnr
+from staff.models import Role
 from wmr.fields import author_field
+
+
+def default_two_factor_roles() -> list[str]:
+    """The roles that must use two-factor authentication in a new facility (settings, issue 9)."""
+    return list(settings.TWO_FACTOR_DEFAULT_ROLES)
+
+
+def validate_roles(value) -> None:
+    if not isinstance(value, list) or any(role not in Role.values for role in value):
+        raise ValidationError(_("Choose roles from the list."), code="invalid_roles")
 
 
 class Facility(models.Model):
@@ -39,6 +50,13 @@ class Facility(models.Model):
         _("online WMR information"),
         blank=True,
         help_text=_("Page of the clinic website that describes its WMR concept."),
+    )
+    two_factor_roles = models.JSONField(
+        _("roles that must use two-factor authentication"),
+        default=default_two_factor_roles,
+        blank=True,
+        validators=[validate_roles],
+        help_text=_("Staff of these roles confirm every login with a code from an authenticator app."),
     )
     history = HistoricalRecords()
 
