@@ -132,12 +132,12 @@ def refresh_facility(facility, *, today: dt.date | None = None, since: dt.date |
 
 
 def _queue_refresh(stay_id: int) -> None:
-    from compliance.tasks import refresh_stay as task
+    """Queue the stay's refresh through the outbox (``wmr.outbox``): sent now, or kept while the broker is down and
+    sent by the outbox flush (the web app never fails a request because of the broker, ARCHITECTURE.md). One
+    waiting message per stay however many writes happen meanwhile (the idempotency key)."""
+    from wmr import outbox
 
-    try:
-        task.delay(stay_id)
-    except Exception:  # the web app never fails a request because the broker is down (ARCHITECTURE.md)
-        logger.exception("compliance: could not queue the refresh of stay %s", stay_id)
+    outbox.enqueue("compliance.tasks.refresh_stay", [stay_id], key=f"compliance.refresh_stay:{stay_id}")
 
 
 def _refresh_after_commit(stay_id: int):

@@ -100,3 +100,40 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENT = "sent", _("sent")
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to be sent to the broker: written in the transaction of the write that asks for it, sent after
+    its commit, or later by ``wmr.tasks.flush_outbox`` when the broker (Redis) was not reachable (``wmr.outbox``).
+
+    ``key`` is the idempotency key: while a message with that key waits, queuing the same key again is the same row.
+    """
+
+    key = models.CharField(_("idempotency key"), max_length=200)
+    task_name = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(status="pending"), name="outbox_one_pending_per_key"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} [{self.key}] {self.status}"

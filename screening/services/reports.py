@@ -23,7 +23,7 @@ from patients.errors import DomainError
 from patients.models import Facility, Stay
 from screening import quota
 from screening.models import QuotaReport, ReportStatus, ScreeningSetting
-from wmr import audit
+from wmr import audit, outbox
 from wmr.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -121,17 +121,20 @@ def report_request_build(*, facility: Facility, year: int, quarter: int, by, tod
             report.save(update_fields=["status", "error"])
         audit.log(report, "screening.report.requested", user=by, data={"year": year, "quarter": quarter})
         if report.status != ReportStatus.DONE:
-            transaction.on_commit(lambda: _queue(build_quota_report, facility.pk, year, quarter))
+            _queue(build_quota_report, facility.pk, year, quarter)
     return report
 
 
-def _queue(task, *args) -> None:
-    """The web app never fails a request because the broker is down (ARCHITECTURE.md): the report stays queued
-    and the next beat run or "build now" picks it up."""
-    try:
-        task.delay(*args)
-    except Exception:  # kombu raises several types when Redis is unreachable
-        logger.exception("could not queue %s%r", task.name, args)
+def report_queue_key(facility_id: int, year: int, quarter: int) -> str:
+    """The outbox idempotency key of a report's build: one waiting message per facility and quarter."""
+    return f"screening.report:{facility_id}:{year}-Q{quarter}"
+
+
+def _queue(task, facility_id: int, year: int, quarter: int) -> None:
+    """Queue the build through the outbox (``wmr.outbox``), in this transaction: sent after the commit, or when the
+    broker is down kept and sent by the outbox flush once it is back. The request never fails because of the broker
+    (ARCHITECTURE.md); ``outbox.is_pending(report_queue_key(...))`` tells the view that the build is deferred."""
+    outbox.enqueue(task.name, [facility_id, year, quarter], key=report_queue_key(facility_id, year, quarter))
 
 
 def report_build(*, facility: Facility, year: int, quarter: int, by=None, today: dt.date | None = None) -> QuotaReport:

@@ -14,8 +14,8 @@ from patients.errors import DomainError
 from screening import quota
 from screening.models import QuotaReport, ReportStatus
 from screening.report_pdf import figure_rows, quota_chart, without_positive_rows
-from screening.services.reports import report_mark_shared, report_request_build
-from wmr import audit
+from screening.services.reports import report_mark_shared, report_queue_key, report_request_build
+from wmr import audit, outbox
 from wmr.access import role_required
 
 REPORT_ROLES = ("management", "clinician")
@@ -70,7 +70,13 @@ def report_build(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _list(request, form)
-    messages.success(request, _("The report is queued; this page shows when it is done."))
+    if outbox.is_pending(report_queue_key(report.facility_id, report.year, report.quarter)):
+        messages.warning(
+            request,
+            _("The task queue is not reachable; the report is queued and will be built as soon as it is back."),
+        )
+    else:
+        messages.success(request, _("The report is queued; this page shows when it is done."))
     return redirect("screening:report-detail", pk=report.pk)
 
 
