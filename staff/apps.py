@@ -8,3 +8,7 @@ class StaffConfig(AppConfig):
 
     def ready(self) -> None:
         from staff import signals  # noqa: F401 - connects the audit receivers of login and logout
+        from staff.audit_actions import ACTIONS
+        from wmr import audit
+
+        audit.register_actions(ACTIONS)
