@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import AgreedHow, Goal, Occasion, Outcome, Responsible
+from wmr.locking import VersionedFormMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,7 +32,7 @@ class AgreementStartForm(forms.Form):
         self.helper = _helper(("save", _("Start the goal agreement")))
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(VersionedFormMixin, forms.ModelForm):
     """One goal: area, the goal, its measurable target, who is responsible, the review date (rec 3.4)."""
 
     class Meta:

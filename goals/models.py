@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from patients.models import Stay
 from wmr.fields import author_field
+from wmr.locking import version_field
 
 
 class AgreementStatus(models.TextChoices):
@@ -123,6 +124,7 @@ class Goal(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    lock_version = version_field()  # optimistic locking of the draft (wmr.locking)
     history = HistoricalRecords()
 
     class Meta:

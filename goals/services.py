@@ -19,7 +19,7 @@ from goals import rules
 from goals.errors import AgreementExists, AgreementLocked, DraftPending, GoalsRefused
 from goals.models import AgreementStatus, Goal, GoalAgreement, GoalOutcome, GoalReview, Responsible
 from patients.models import Stay
-from wmr import audit
+from wmr import audit, locking
 
 GOAL_FIELDS = ("area", "text", "target", "responsible", "responsible_name", "review_on")
 
@@ -97,12 +97,16 @@ def goal_add(*, by, agreement: GoalAgreement, **values) -> Goal:
     return goal
 
 
-def goal_update(*, by, goal: Goal, **values) -> Goal:
-    """Change a goal of a draft (simple-history keeps the earlier wording). Goals of an agreed version are locked."""
+def goal_update(*, by, goal: Goal, lock_version: int | None = None, **values) -> Goal:
+    """Change a goal of a draft (simple-history keeps the earlier wording). Goals of an agreed version are locked.
+
+    ``lock_version``: the version of the goal the user edited; if someone saved the goal since, ``StaleEdit`` names
+    who, when and what they changed, and nothing is stored (None: unchecked)."""
     _locked_unless_draft(goal.agreement)
     data = _clean_goal_values(values)
     changed = [name for name in GOAL_FIELDS if getattr(goal, name) != data[name]]
     with transaction.atomic():
+        locking.claim(goal, lock_version, by=by, fields=GOAL_FIELDS, typed=data)
         for name, value in data.items():
             setattr(goal, name, value)
         _check_goal(goal, goal.agreement.stay)

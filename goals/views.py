@@ -17,7 +17,9 @@ from goals.errors import GoalsRefused
 from goals.models import Goal, GoalAgreement
 from patients.views.common import stay_write
 from staff.models import Role
+from wmr import locking
 from wmr.access import stay_view
+from wmr.locking import StaleEdit
 
 
 def _may_write(request: HttpRequest, stay) -> bool:
@@ -33,16 +35,22 @@ def _state(stay):
 
 
 def _form_page(request, stay, form, record, *, title, done, template="goals/form.html", extra=None):
-    """Validate ``form`` and call ``record(form)``; on success back to the agreement page, else the page again."""
+    """Validate ``form`` and call ``record(form)``; on success back to the agreement page, else the page again.
+    Someone saved the goal meanwhile: the page again with what they changed and the new version (409)."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             result = record(form)
+        except StaleEdit as exc:
+            locking.form_refused(form, exc)
+            status = locking.STALE_STATUS
         except GoalsRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, done)
             return result if isinstance(result, HttpResponse) else to_agreement(stay)
-    return render(request, template, {"stay": stay, "form": form, "title": title, **(extra or {})})
+    context = {"stay": stay, "form": form, "title": title, **(extra or {})}
+    return render(request, template, context, status=status)
 
 
 @require_GET
@@ -132,7 +140,7 @@ def goal_edit(request: HttpRequest, stay, goal_id: int) -> HttpResponse:
         request,
         stay,
         form,
-        lambda f: services.goal_update(by=request.user, goal=goal, **f.cleaned_data),
+        lambda f: services.goal_update(by=request.user, goal=goal, lock_version=f.loaded_version, **f.cleaned_data),
         title=gettext_lazy("Change a goal"),
         done=_("Goal saved."),
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reintegration.models import DischargeLetter, WorkAbility
+from wmr.locking import VersionedFormMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,7 +39,7 @@ def diagnoses_from_text(text: str) -> list[dict]:
     return diagnoses
 
 
-class LetterForm(forms.Form):
+class LetterForm(VersionedFormMixin, forms.Form):
     """The content of a draft: diagnoses (one per line, ICD-10-GM code and text), course, goals, therapies, the
     socio-medical appraisal (8.12), vocational rehabilitation (8.6), recommendations."""
 
@@ -115,6 +116,7 @@ class LetterForm(forms.Form):
             ),
             Fieldset(_("Recommendations"), "recommendations"),
         )
+        self.helper.render_hidden_fields = True  # the version the draft was loaded with (wmr.locking)
         self.helper.add_input(Submit("save", _("Save draft")))
 
     def values(self) -> dict:

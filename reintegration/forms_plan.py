@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reintegration.hamburg import COUNSELING_TOPICS
 from reintegration.models import ConsentState, GradedReturnPlan, PlanParty
+from wmr.locking import VersionedFormMixin
 
 
 def date_widget() -> forms.DateInput:
@@ -87,7 +88,7 @@ HEADER_FIELDS = [
 ]
 
 
-class PlanHeaderForm(_PlanForm):
+class PlanHeaderForm(VersionedFormMixin, _PlanForm):
     """The plan's header (H-1). A plain form built from the model's fields, so the plan object stays untouched until
     the service saves it."""
 
@@ -121,7 +122,7 @@ class PlanHeaderForm(_PlanForm):
         return {name: getattr(plan, name) for name in HEADER_FIELDS}
 
 
-class CounselingForm(_PlanForm):
+class CounselingForm(VersionedFormMixin, _PlanForm):
     """K-2 (rec 8.5): the individual counselling before submission, with the four topics."""
 
     submit_label = _("Record the counselling")
@@ -137,7 +138,7 @@ class CounselingForm(_PlanForm):
     )
 
 
-class StepForm(_PlanForm):
+class StepForm(VersionedFormMixin, _PlanForm):
     """One step (H-2): duration in weeks and days, a weekly pattern of up to three rows whose days add up to the
     contract's working days, the typical tasks and restrictions. ``starts_on`` stays empty for a step that follows the
     one before (H-3)."""

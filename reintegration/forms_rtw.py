@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from patients.models import ExternalContact, Stay
 from reintegration.models import ChecklistState, IntegrationGoal, RtwPlan, RtwStep, StakeholderKind
 from reintegration.services.rtw import STAKEHOLDER_CONTACT_KIND
+from wmr.locking import VersionedFormMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -25,7 +26,7 @@ def _helper(label, *, action: str | None = None, form_tag: bool = True) -> FormH
     return helper
 
 
-class RtwPlanForm(forms.ModelForm):
+class RtwPlanForm(VersionedFormMixin, forms.ModelForm):
     """The integration goal and the goal in words (8.14)."""
 
     class Meta:
@@ -48,7 +49,7 @@ class RtwPlanForm(forms.ModelForm):
         """Leave the instance untouched: the service changes and validates it."""
 
 
-class RtwStepForm(forms.ModelForm):
+class RtwStepForm(VersionedFormMixin, forms.ModelForm):
     """A step after WMR: what, by when, who."""
 
     class Meta:

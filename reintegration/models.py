@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from patients.models import Consent, Document, ExternalContact, Stay
 from wmr.fields import author_field
+from wmr.locking import version_field
 
 
 class _StayScoped(models.Model):
@@ -278,6 +279,7 @@ class GradedReturnPlan(_StayScoped):
     note = models.TextField(_("note"), blank=True)
     created_by = author_field(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    lock_version = version_field()  # optimistic locking of the draft (wmr.locking)
     history = HistoricalRecords()
 
     class Meta:
@@ -313,6 +315,7 @@ class PlanStep(_PlanScoped):
     pattern = models.JSONField(_("weekly pattern"), default=list)
     activities = models.TextField(_("typical tasks"), blank=True)
     restrictions = models.TextField(_("restrictions"), blank=True)
+    lock_version = version_field()  # optimistic locking of the draft (wmr.locking)
     history = HistoricalRecords()
 
     class Meta:
@@ -492,6 +495,7 @@ class RtwPlan(_StayScoped):
     note = models.TextField(_("note"), blank=True)
     created_by = author_field(_("written by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    lock_version = version_field()  # optimistic locking of the draft (wmr.locking)
     history = HistoricalRecords()
 
     class Meta:
@@ -516,6 +520,7 @@ class RtwStep(_PlanScoped):
     text = models.CharField(_("step after WMR"), max_length=300)
     due_on = models.DateField(_("by"), null=True, blank=True)
     responsible = models.CharField(_("who"), max_length=120, blank=True)
+    lock_version = version_field()  # optimistic locking of the draft (wmr.locking)
     history = HistoricalRecords()
 
     class Meta:
@@ -658,6 +663,7 @@ class DischargeLetter(_StayScoped):
     copies_handed_over_by = author_field(_("copies handed over by"))
     created_by = author_field(_("drafted by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    lock_version = version_field()  # optimistic locking of the draft (wmr.locking)
     history = HistoricalRecords()
 
     class Meta:

@@ -34,7 +34,7 @@ from reintegration import documents_letter, rules_letter
 from reintegration.errors import LetterExists, LetterLocked, LetterNotPhysician, LetterRefused
 from reintegration.models import DischargeLetter, LetterStatus
 from staff.models import Profession
-from wmr import audit
+from wmr import audit, locking
 
 # The fields the physician edits (``letter_update``); copied to the next version by ``letter_revise``.
 CONTENT_FIELDS = (
@@ -231,10 +231,11 @@ def clean_diagnoses(diagnoses: list[Mapping]) -> list[dict]:
     return [{"code": rules_letter.normalize_code(d["code"]), "text": d["text"]} for d in items]
 
 
-def letter_update(*, by, letter: DischargeLetter, values: Mapping) -> DischargeLetter:
+def letter_update(*, by, letter: DischargeLetter, values: Mapping, lock_version: int | None = None) -> DischargeLetter:
     """Change the content of a draft. ``values``: any of ``CONTENT_FIELDS``; ``diagnoses`` as a list of
     ``{"code", "text"}`` with ICD-10-GM codes (at most ten). A signed version is locked (``LetterLocked``); a bad
-    code is refused with a message naming the line (nothing stored)."""
+    code is refused with a message naming the line (nothing stored). ``lock_version``: the version the user edited;
+    saved since by someone else: ``StaleEdit`` (who, when, what changed), nothing stored."""
     _draft_only(letter)
     data = {name: values[name] for name in CONTENT_FIELDS if name in values}
     if "diagnoses" in data:
@@ -245,6 +246,7 @@ def letter_update(*, by, letter: DischargeLetter, values: Mapping) -> DischargeL
     with transaction.atomic():
         locked = DischargeLetter.objects.select_for_update().get(pk=letter.pk)
         _draft_only(locked)
+        locking.claim(locked, lock_version, by=by, fields=CONTENT_FIELDS, typed=data)
         changed = [name for name, value in data.items() if getattr(locked, name) != value]
         for name, value in data.items():
             setattr(locked, name, value)

@@ -59,7 +59,7 @@ from reintegration.models import (
     WorkSituation,
 )
 from staff.models import Profession
-from wmr import audit
+from wmr import audit, locking
 
 PLANNING = (PlanStatus.DRAFT, PlanStatus.CONSENTS_PENDING, PlanStatus.READY)
 BEFORE_START = (*PLANNING, PlanStatus.SUBMITTED, PlanStatus.APPROVED)
@@ -390,8 +390,16 @@ def _clean_header(values: Mapping, today: dt.date) -> dict:
     return data
 
 
-def plan_update(*, by, plan: GradedReturnPlan, values: Mapping, today: dt.date | None = None) -> GradedReturnPlan:
+def plan_update(
+    *,
+    by,
+    plan: GradedReturnPlan,
+    values: Mapping,
+    today: dt.date | None = None,
+    lock_version: int | None = None,
+) -> GradedReturnPlan:
     """Change the header of a plan before submission (``values``: any of ``HEADER_FIELDS``; missing keys stay).
+    ``lock_version``: the version the user edited; saved since by someone else: ``StaleEdit``, nothing stored.
 
     After submission only the note and the employer's voluntary payment can be recorded (E-9); anything else needs
     a new version (H-6). A newly recorded voluntary payment creates the task to tell the payer (E-9). A ``ready``
@@ -400,6 +408,7 @@ def plan_update(*, by, plan: GradedReturnPlan, values: Mapping, today: dt.date |
     data = _clean_header(values, today)
     with transaction.atomic():
         _lock(plan)
+        locking.claim(plan, lock_version, by=by, fields=HEADER_FIELDS, typed=data)
         changed = [name for name, value in data.items() if getattr(plan, name) != value]
         if any(name not in RECORD_ANY_TIME for name in changed):
             _require_editable(plan)
@@ -455,8 +464,9 @@ def step_add(
     return step
 
 
-def step_change(*, by, step: PlanStep, values: Mapping) -> PlanStep:
-    """Change a step of a plan before submission (``values``: any of ``STEP_FIELDS``; missing keys stay)."""
+def step_change(*, by, step: PlanStep, values: Mapping, lock_version: int | None = None) -> PlanStep:
+    """Change a step of a plan before submission (``values``: any of ``STEP_FIELDS``; missing keys stay).
+    ``lock_version``: the version the user edited; saved since by someone else: ``StaleEdit``, nothing stored."""
     data = {name: values[name] for name in STEP_FIELDS if name in values}
     if "pattern" in data:
         data["pattern"] = _clean_pattern(data["pattern"])
@@ -469,6 +479,7 @@ def step_change(*, by, step: PlanStep, values: Mapping) -> PlanStep:
         _lock(plan)
         _require_editable(plan)
         step.refresh_from_db()
+        locking.claim(step, lock_version, by=by, fields=STEP_FIELDS, typed=data)
         changed = [name for name, value in data.items() if getattr(step, name) != value]
         for name, value in data.items():
             setattr(step, name, value)

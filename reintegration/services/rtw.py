@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from patients.models import CONSENT_FOR_CONTACT, Consent, ContactKind, ExternalContact, Stay
 from reintegration.errors import RtwDraftPending, RtwPlanExists, RtwPlanLocked, RtwRefused, StakeholderConsentMissing
 from reintegration.models import RtwPlan, RtwStakeholder, RtwStatus, RtwStep, StakeholderKind
-from wmr import audit
+from wmr import audit, locking
 
 # The external contact that stands for each stakeholder; its consent is the one the stakeholder needs
 # (employer → employer; occupational physician and BEM → occupational physician; integration service and employment
@@ -114,11 +114,22 @@ def rtw_plan_start(*, by, stay: Stay, integration_goal: str, goal_detail: str = 
     return plan
 
 
-def rtw_plan_update(*, by, plan: RtwPlan, integration_goal: str, goal_detail: str = "", note: str = "") -> RtwPlan:
-    """Change goal, goal in words or note of a draft (simple-history keeps the earlier wording)."""
+def rtw_plan_update(
+    *,
+    by,
+    plan: RtwPlan,
+    integration_goal: str,
+    goal_detail: str = "",
+    note: str = "",
+    lock_version: int | None = None,
+) -> RtwPlan:
+    """Change goal, goal in words or note of a draft (simple-history keeps the earlier wording).
+
+    ``lock_version``: the version the user edited; saved since by someone else: ``StaleEdit``, nothing stored."""
     data = _stripped(integration_goal=integration_goal, goal_detail=goal_detail, note=note)
     with transaction.atomic():
         locked = _locked_draft(plan)
+        locking.claim(locked, lock_version, by=by, fields=PLAN_FIELDS, typed=data)
         changed = [name for name in PLAN_FIELDS if getattr(locked, name) != data[name]]
         for name, value in data.items():
             setattr(locked, name, value)
@@ -148,13 +159,24 @@ def rtw_step_add(*, by, plan: RtwPlan, text: str, due_on: dt.date | None = None,
     return step
 
 
-def rtw_step_update(*, by, step: RtwStep, text: str, due_on: dt.date | None = None, responsible: str = "") -> RtwStep:
-    """Change a step of a draft. Steps of an agreed version are locked."""
+def rtw_step_update(
+    *,
+    by,
+    step: RtwStep,
+    text: str,
+    due_on: dt.date | None = None,
+    responsible: str = "",
+    lock_version: int | None = None,
+) -> RtwStep:
+    """Change a step of a draft. Steps of an agreed version are locked.
+
+    ``lock_version``: the version the user edited; saved since by someone else: ``StaleEdit``, nothing stored."""
     data = _stripped(text=text, due_on=due_on, responsible=responsible)
     _locked_unless_draft(step.plan)
     _check_day(step.plan.stay, data["due_on"], str(STEP_BEFORE_ADMISSION))
     with transaction.atomic():
         _locked_draft(step.plan)
+        locking.claim(step, lock_version, by=by, fields=STEP_FIELDS, typed=data)
         changed = [name for name in STEP_FIELDS if getattr(step, name) != data[name]]
         for name, value in data.items():
             setattr(step, name, value)

@@ -23,7 +23,9 @@ from reintegration.errors import LetterRefused
 from reintegration.models import DischargeLetter
 from reintegration.services import letter as services
 from staff.models import Role
+from wmr import locking
 from wmr.access import stay_view
+from wmr.locking import StaleEdit
 
 
 def _may_write(request: HttpRequest, stay) -> bool:
@@ -94,16 +96,24 @@ def edit(request: HttpRequest, stay) -> HttpResponse:
     if current is None:
         messages.info(request, _("There is no draft to edit. To correct a signed letter, start a new version."))
         return to_letter(stay)
-    form = forms_letter.LetterForm(request.POST or None, letter=current.letter)
+    letter = current.letter
+    form = forms_letter.LetterForm(request.POST or None, letter=letter, version=letter.lock_version)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.letter_update(by=request.user, letter=current.letter, values=form.values())
+            services.letter_update(
+                by=request.user, letter=letter, values=form.values(), lock_version=form.loaded_version
+            )
+        except StaleEdit as exc:  # someone saved the draft meanwhile: what they changed, and the new version
+            locking.form_refused(form, exc)
+            status = locking.STALE_STATUS
         except LetterRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Draft saved."))
             return to_letter(stay)
-    return render(request, "reintegration/letter_form.html", {"stay": stay, "form": form, "letter": current.letter})
+    context = {"stay": stay, "form": form, "letter": letter}
+    return render(request, "reintegration/letter_form.html", context, status=status)
 
 
 @require_GET

@@ -30,7 +30,9 @@ from reintegration.models import GradedReturnPlan, PlanInterruption, PlanStep, P
 from reintegration.selectors_plan import stay_plan_state
 from reintegration.services import plan as services
 from staff.models import Role
+from wmr import locking
 from wmr.access import stay_view
+from wmr.locking import StaleEdit
 
 FORM = "reintegration/plan_form.html"
 STEP_RULES = ("V-1", "V-2")  # a step without a day, or one that overlaps or leaves a gap: bad input, not a draft
@@ -70,10 +72,15 @@ def _plan_or_404(stay) -> GradedReturnPlan:
 
 def _form_page(request, stay, form, save: Callable[[dict], object], *, title, done, anchor: str, **extra):
     """Validate ``form`` and call ``save(cleaned_data)``; success goes back to the plan page, a refusal shows the form
-    again with the service's message and the input kept (the service stored nothing)."""
+    again with the service's message and the input kept (the service stored nothing); someone saved the plan
+    meanwhile: what they changed, and the new version (409)."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
+        except StaleEdit as exc:
+            locking.form_refused(form, exc)
+            status = locking.STALE_STATUS
         except PlanNotReady as exc:
             form.add_error(None, _refusal_head(exc))
             for problem in exc.problems:
@@ -84,7 +91,7 @@ def _form_page(request, stay, form, save: Callable[[dict], object], *, title, do
             messages.success(request, result if isinstance(result, str) else done)
             return _to_plan(stay, anchor)
     context = {"stay": stay, "form": form, "title": title, "anchor": anchor, **extra}
-    return render(request, FORM, context)
+    return render(request, FORM, context, status=status)
 
 
 def _refusal_head(exc: PlanNotReady) -> str:
@@ -149,12 +156,16 @@ def plan_create(request: HttpRequest, stay) -> HttpResponse:
 @stay_write
 def plan_edit(request: HttpRequest, stay) -> HttpResponse:
     plan = _plan_or_404(stay)
-    form = forms.PlanHeaderForm(_posted(request), initial=forms.PlanHeaderForm.initial_of(plan))
+    form = forms.PlanHeaderForm(
+        _posted(request), initial=forms.PlanHeaderForm.initial_of(plan), version=plan.lock_version
+    )
     return _form_page(
         request,
         stay,
         form,
-        lambda data: services.plan_update(by=request.user, plan=plan, values=data, today=_today()),
+        lambda data: services.plan_update(
+            by=request.user, plan=plan, values=data, today=_today(), lock_version=form.loaded_version
+        ),
         title=gettext_lazy("Edit the plan (version %(version)s)") % {"version": plan.version},
         done=_("Plan saved."),
         anchor="plan-status",
@@ -165,12 +176,16 @@ def plan_edit(request: HttpRequest, stay) -> HttpResponse:
 def counseling(request: HttpRequest, stay) -> HttpResponse:
     plan = _plan_or_404(stay)
     initial = {"counseled_on": plan.counseled_on, "counseling_topics": plan.counseling_topics}
-    form = forms.CounselingForm(_posted(request), initial={k: v for k, v in initial.items() if v})
+    form = forms.CounselingForm(
+        _posted(request), initial={k: v for k, v in initial.items() if v}, version=plan.lock_version
+    )
     return _form_page(
         request,
         stay,
         form,
-        lambda data: services.plan_update(by=request.user, plan=plan, values=data, today=_today()),
+        lambda data: services.plan_update(
+            by=request.user, plan=plan, values=data, today=_today(), lock_version=form.loaded_version
+        ),
         title=gettext_lazy("Counselling on the graded return (K-2, rec 8.5)"),
         done=_("Counselling recorded."),
         anchor="counseling",
@@ -216,6 +231,7 @@ def _preview(plan: GradedReturnPlan, values: dict, *, replace: int | None) -> di
 def _step_page(request, stay, plan, form, save, *, title, replace: int | None) -> HttpResponse:
     """The step form: "Preview" shows the computed plan with this step and its checks; "Save" calls the service."""
     preview = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         preview = _preview(plan, form.step_values(), replace=replace)
         position = replace or len(preview["rows"])
@@ -228,6 +244,9 @@ def _step_page(request, stay, plan, form, save, *, title, replace: int | None) -
         if "preview" not in request.POST and not own_errors:
             try:
                 save(form.step_values())
+            except StaleEdit as exc:  # someone saved the step meanwhile: what they changed, and the new version
+                locking.form_refused(form, exc)
+                status = locking.STALE_STATUS
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -243,7 +262,7 @@ def _step_page(request, stay, plan, form, save, *, title, replace: int | None) -
         "contract_hours": documents_plan.hours_text(plan.hours_per_day),
         "locked": plan.status not in documents_plan.EDITABLE,
     }
-    return render(request, "reintegration/plan_step_form.html", context)
+    return render(request, "reintegration/plan_step_form.html", context, status=status)
 
 
 def _step_form(request, plan, **kwargs) -> forms.StepForm:
@@ -277,12 +296,15 @@ def step_edit(request: HttpRequest, stay, step_id: int) -> HttpResponse:
     if step.plan_id != plan.pk:
         messages.warning(request, _("This step belongs to an earlier version; it stays as it was."))
         return _to_plan(stay, "steps")
+    form = _step_form(request, plan, initial=forms.StepForm.initial_of(step), version=step.lock_version)
     return _step_page(
         request,
         stay,
         plan,
-        _step_form(request, plan, initial=forms.StepForm.initial_of(step)),
-        lambda values: services.step_change(by=request.user, step=step, values=values),
+        form,
+        lambda values: services.step_change(
+            by=request.user, step=step, values=values, lock_version=form.loaded_version
+        ),
         title=gettext_lazy("Change step %(n)s") % {"n": step.position},
         replace=step.position,
     )

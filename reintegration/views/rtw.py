@@ -26,7 +26,9 @@ from reintegration.errors import RtwRefused
 from reintegration.models import RtwStakeholder, RtwStatus, RtwStep
 from reintegration.services import rtw as services
 from staff.models import Role
+from wmr import locking
 from wmr.access import stay_view
+from wmr.locking import StaleEdit
 
 FORM_TEMPLATE = "reintegration/rtw_form.html"
 
@@ -44,16 +46,22 @@ def _state(stay):
 
 
 def _form_page(request, stay, form, save: Callable, *, title, done: str, extra=None) -> HttpResponse:
-    """Validate ``form`` and call ``save(form)``; on success back to the plan, else the form again with the message."""
+    """Validate ``form`` and call ``save(form)``; on success back to the plan, else the form again with the message.
+    Someone saved the draft meanwhile: the form again with what they changed and the new version (409)."""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
+        except StaleEdit as exc:
+            locking.form_refused(form, exc)
+            status = locking.STALE_STATUS
         except RtwRefused as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, done)
             return _to_plan(stay)
-    return render(request, FORM_TEMPLATE, {"stay": stay, "form": form, "title": title, **(extra or {})})
+    context = {"stay": stay, "form": form, "title": title, **(extra or {})}
+    return render(request, FORM_TEMPLATE, context, status=status)
 
 
 def _draft_or_none(request, stay):
@@ -111,7 +119,9 @@ def edit(request: HttpRequest, stay) -> HttpResponse:
         request,
         stay,
         form,
-        lambda f: services.rtw_plan_update(by=request.user, plan=draft, **f.cleaned_data),
+        lambda f: services.rtw_plan_update(
+            by=request.user, plan=draft, lock_version=f.loaded_version, **f.cleaned_data
+        ),
         title=gettext_lazy("Change the goal (version %(version)s, draft)") % {"version": draft.version},
         done=_("Return-to-work plan saved."),
     )
@@ -148,7 +158,7 @@ def step_edit(request: HttpRequest, stay, step_id: int) -> HttpResponse:
         request,
         stay,
         form,
-        lambda f: services.rtw_step_update(by=request.user, step=step, **f.cleaned_data),
+        lambda f: services.rtw_step_update(by=request.user, step=step, lock_version=f.loaded_version, **f.cleaned_data),
         title=gettext_lazy("Change a step after WMR"),
         done=_("Step saved."),
     )
