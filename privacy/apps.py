@@ -6,3 +6,9 @@ class PrivacyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "privacy"
     verbose_name = _("Data protection")
+
+    def ready(self) -> None:
+        from privacy.audit_actions import ACTIONS
+        from wmr import audit
+
+        audit.register_actions(ACTIONS)
