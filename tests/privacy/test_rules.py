@@ -60,7 +60,8 @@ def test_a_stay_not_yet_discharged_is_never_due():
 
 
 def test_a_discharged_stay_without_a_date_and_a_patient_without_stays_are_kept():
-    assert not rules.retention([rules.StayFacts(discharged=True, discharge_date=None)], today=D(2099, 1, 1), years=10).due
+    undated = rules.StayFacts(discharged=True, discharge_date=None)
+    assert not rules.retention([undated], today=D(2099, 1, 1), years=10).due
     assert not rules.retention([], today=D(2099, 1, 1), years=10).due
 
 
