@@ -16,7 +16,9 @@ queued here must be idempotent; docs/reliability.md states how each one is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib
 import logging
 from collections.abc import Sequence
 
@@ -78,9 +80,7 @@ def enqueue(task_name: str, args: Sequence = (), *, key: str) -> OutboxMessage |
     is pending, queuing it again returns that row. Never raises a broker error; the request is never held longer
     than ``CONNECT_TIMEOUT_SECONDS`` + ``SOCKET_TIMEOUT_SECONDS`` by the broker.
     """
-    app = _app()
-    if task_name not in app.tasks:
-        raise LookupError(f"unknown task {task_name!r}")
+    _task(task_name)  # fails loudly on a misspelt name, before anything is written
     args = list(args)
     if is_eager():
         transaction.on_commit(lambda: _run_in_process(task_name, args), robust=True)
@@ -88,6 +88,18 @@ def enqueue(task_name: str, args: Sequence = (), *, key: str) -> OutboxMessage |
     message = _pending_row(task_name, args, key)
     transaction.on_commit(lambda: deliver(message.pk), robust=True)
     return message
+
+
+def _task(task_name: str):
+    """The registered task of that name; its module (``app.tasks.name``) is imported first, since the web process
+    does not autodiscover tasks (only workers do)."""
+    app = _app()
+    if task_name not in app.tasks:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(task_name.rpartition(".")[0])
+    if task_name not in app.tasks:
+        raise LookupError(f"unknown task {task_name!r}")
+    return app.tasks[task_name]
 
 
 def _pending_row(task_name: str, args: list, key: str) -> OutboxMessage:
@@ -103,7 +115,7 @@ def _pending_row(task_name: str, args: list, key: str) -> OutboxMessage:
 
 def _run_in_process(task_name: str, args: list) -> None:
     try:
-        _app().tasks[task_name].apply(args=args, throw=True)
+        _task(task_name).apply(args=args, throw=True)
     except Exception:  # a failing task never fails the request that queued it; the task marks its own failure
         logger.exception("outbox: the in-process run of %s%r failed", task_name, args)
 
@@ -122,7 +134,7 @@ def _connection() -> kombu.Connection:
         "socket_timeout": SOCKET_TIMEOUT_SECONDS,
     }
     return kombu.Connection(
-        app.conf.broker_write_url or app.conf.broker_url,
+        app.conf.broker_write_url,  # falls back to broker_url
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         transport_options=options,
     )
