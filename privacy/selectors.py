@@ -15,6 +15,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 
 from patients.models import Patient, Stay, StayStatus
 from privacy import graph, rules
+from wmr.audit_filters import audit_entries
 from wmr.models import AuditEntry
 
 
@@ -185,12 +186,12 @@ def patient_audit_entries(
     patient: Patient, *, start: dt.date | None = None, end: dt.date | None = None
 ) -> QuerySet[AuditEntry]:
     """Every audit row about the patient: filed under the patient or under one of the patient's stays."""
-    rows = AuditEntry.objects.filter(Q(patient_id=patient.pk) | Q(stay_id__in=patient_stay_ids(patient)))
+    rows = audit_entries().filter(Q(patient_id=patient.pk) | Q(stay_id__in=patient_stay_ids(patient)))
     if start:
         rows = rows.filter(at__date__gte=start)
     if end:
         rows = rows.filter(at__date__lte=end)
-    return rows.select_related("user").order_by("at", "id")
+    return rows.order_by("at", "id")
 
 
 @dataclass(frozen=True)
