@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wmr.middleware.PermissionsPolicyMiddleware",
     # issue 9: a lost database connection answers a friendly 503 page, never a stack trace
     "wmr.middleware.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -280,21 +281,35 @@ if not 1 <= GRTW_EXAMINE_MIN_DAYS <= 366:
     raise ImproperSetting(f"GRTW_EXAMINE_MIN_DAYS must be 1 … 366 days, got {GRTW_EXAMINE_MIN_DAYS}")
 
 # Security headers and cookies (production hardens them; `manage.py check --deploy` must be clean).
+# tests/wmr/test_security_headers.py checks them on every kind of page; tests/ops/test_security_settings.py the
+# production values.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features the app never uses are switched off for every page (wmr.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 SESSION_COOKIE_HTTPONLY = True
+# Django's default: HttpOnly on the CSRF cookie adds no practical protection (Django's CSRF documentation).
 CSRF_COOKIE_HTTPONLY = False
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    if SECURE_HSTS_SECONDS < 31536000:
+        raise ImproperSetting(f"SECURE_HSTS_SECONDS must be at least one year (31536000), got {SECURE_HSTS_SECONDS}")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Content-Security-Policy (django-csp): no inline scripts anywhere; htmx and Bootstrap are vendored under static/.
+# Content-Security-Policy (django-csp): no inline script and no inline style anywhere, no eval; htmx, Bootstrap and
+# the Swagger UI (drf-spectacular-sidecar) are vendored and served from 'self'. What made that possible:
+# - style attributes moved to classes in static/css/wmr.css; progress bars are SVG rects (width is an SVG attribute,
+#   which CSP does not restrict); charts use SVG presentation attributes (fill, stroke), never a style attribute;
+# - htmx's own indicator <style> is switched off (<meta name="htmx-config">) and its rules live in wmr.css;
+# - the API docs use drf-spectacular's split view (its start script is a separate response), see wmr/api_urls.py.
+# data: images: Bootstrap's form controls and the Swagger UI draw their icons as data: SVGs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -307,6 +322,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if PRODUCTION else {}),
     }
 }
 

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from django.db import connection
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from staff.models import Role
+
+logger = logging.getLogger("wmr.database")
+
+# What a lost or refused database connection raises (Django wraps the driver's errors in these): connection refused,
+# server closed the connection, backend terminated, "database is locked" on SQLite.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Seconds a client should wait before trying again (Retry-After); a database restart or failover takes about that long.
+DATABASE_RETRY_AFTER = 30
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -66,4 +81,37 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # handler500 runs inside Django's ``except`` block: a database error raised in a middleware lands here
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_ERRORS):
+        return database_unavailable(request, exception)
     return render(request, "500.html", status=500)
+
+
+def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
+    """The answer to a request whose database connection failed: 503 with Retry-After, the friendly page in the
+    user's language (JSON under /api/), no stack trace. Logged here once, in one line.
+
+    Nothing here may touch the database again: the page is rendered without the request's context processors
+    (``request.user`` would load the session) and the language comes from the cookie alone."""
+    from wmr.middleware import clinic_language
+
+    logger.error(
+        "database unavailable during %s %s: %s: %s",
+        request.method,
+        request.path,
+        exception.__class__.__name__,
+        str(exception).strip().splitlines()[0] if str(exception).strip() else "",
+    )
+    with translation.override(clinic_language(request)):
+        message = _("The database is not reachable at the moment. Please try again in a minute.")
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
+        else:
+            content = render_to_string("503.html", {"retry_after": DATABASE_RETRY_AFTER, "message": message})
+            response = HttpResponse(content, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    add_never_cache_headers(response)
+    # Django's request logger would log the 503 a second time (with the whole traceback on the handler500 path)
+    response._has_been_logged = True  # noqa: SLF001 - the flag django.utils.log.log_response checks
+    return response
