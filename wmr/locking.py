@@ -13,7 +13,7 @@ Signed or agreed versions are immutable already (§630f BGB: a correction is a n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -92,7 +92,7 @@ def display(field: models.Field, value) -> str:
     if value is None or value == "" or value == []:
         return "—"
     choices = dict(field.flatchoices) if field.choices else {}
-    if value in choices:
+    if isinstance(value, Hashable) and value in choices:
         text = str(choices[value])
     elif isinstance(value, bool):
         text = str(_("yes") if value else _("no"))
