@@ -123,3 +123,8 @@ def test_the_pdfs_and_the_json_export_download_and_are_logged(privacy_officer, h
     actions = list(AuditEntry.objects.filter(patient_id=history.patient_id).values_list("action", flat=True))
     assert actions.count("privacy.patient.exported") == 2
     assert "privacy.audit_trail.exported" in actions and "privacy.access_report.exported" in actions
+
+
+def test_the_audit_viewer_filtered_by_a_patient_links_to_the_access_report(privacy_officer, history):
+    response = login(privacy_officer, language="en").get(reverse("audit:list"), {"patient": history.number})
+    assert reverse("privacy:report", args=[history.patient_id]) in response.content.decode()
