@@ -146,6 +146,9 @@ def _send(message: OutboxMessage, connection: kombu.Connection) -> None:
         args=message.args,
         connection=connection,
         retry=False,
+        # Nobody waits on these results (the state lives in the database). Without this, Celery subscribes to the
+        # result channel before publishing, and the Redis result backend retries that connection for ~20 s.
+        ignore_result=True,
         headers={"outbox_key": message.key},
     )
 
