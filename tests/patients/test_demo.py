@@ -34,6 +34,7 @@ from patients.models import (
 )
 from patients.selectors import stays_visible_to, valid_consent
 from staff.models import Role, User
+from tests.two_factor_support import mark_verified
 from wmr.models import AuditEntry
 
 
@@ -150,6 +151,7 @@ def test_every_role_exists_and_the_admin_manages_staff_and_facilities_without_be
     assert admin.groups.filter(name=demo_module.ADMIN_GROUP).exists()
     with fast_hasher():
         client = form_login("admin", demo_module.DEMO_PASSWORD)
+    mark_verified(client, admin)  # issue 9: the admin role confirms its login with a second factor
     assert client.get(reverse("admin:staff_user_changelist")).status_code == 200
     facility = Facility.objects.get(ik_number=demo_module.FACILITIES[0].ik_number)
     assert client.get(reverse("admin:patients_facility_change", args=[facility.pk])).status_code == 200

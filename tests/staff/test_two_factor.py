@@ -544,3 +544,21 @@ def test_the_admin_ticks_the_roles_of_a_facility(admin_user, facility, client_fo
     assert response.status_code == 302, response.context["adminform"].form.errors
     facility.refresh_from_db()
     assert sorted(facility.two_factor_roles) == ["admin", "clinician"]
+
+
+def test_the_demo_logins_say_who_sets_up_two_factors_at_the_first_login(
+    manager, privacy_officer, treating_psychologist
+):
+    from io import StringIO
+
+    from cases.management.commands.load_demo import Command
+    from patients.demo import DemoLogin
+
+    out = StringIO()
+    logins = [
+        DemoLogin(u.username, "pw", u.role, u.profession, u.display_name)
+        for u in (manager, treating_psychologist, privacy_officer)
+    ]
+    Command(stdout=out).write_two_factor_note(logins)
+    assert f"Two-factor authentication: {manager.username}, {privacy_officer.username} set up" in out.getvalue()
+    assert treating_psychologist.username not in out.getvalue()

@@ -111,3 +111,22 @@ class Command(BaseCommand):
         self.stdout.write("  ".join("-" * width for width in widths))
         for row in rows[1:]:
             self.stdout.write(line(row))
+        self.write_two_factor_note(logins)
+
+    def write_two_factor_note(self, logins: list[DemoLogin]) -> None:
+        """Issue 9: who sets up an authenticator app at the first login (the roles the demo facilities require)."""
+        from staff.models import User
+        from staff.two_factor import two_factor_required
+
+        people = User.objects.filter(username__in=[x.username for x in logins])
+        required = sorted(person.username for person in people if two_factor_required(person))
+        if required:
+            self.stdout.write("")
+            self.stdout.write(
+                _(
+                    "Two-factor authentication: %(usernames)s set up an authenticator app at their first login "
+                    "(scan the QR code, type the 6-digit code, keep the backup codes); the others may on their "
+                    "account page."
+                )
+                % {"usernames": ", ".join(required)}
+            )
