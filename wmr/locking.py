@@ -28,6 +28,7 @@ from patients.errors import DomainError
 
 LOCK_FIELD = "lock_version"
 SHOWN_CHARS = 80
+MAX_VERSION = 2**31 - 1  # the column's range on every database: a larger posted number is bad input
 
 
 def version_field() -> models.PositiveIntegerField:
@@ -179,7 +180,7 @@ class VersionedFormMixin:
         if version is None:
             return
         self.fields[LOCK_FIELD] = forms.IntegerField(
-            widget=forms.HiddenInput, required=False, min_value=0, initial=version
+            widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_VERSION, initial=version
         )
 
     def clean(self):

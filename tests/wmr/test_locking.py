@@ -130,6 +130,8 @@ def test_a_post_without_the_version_is_unchecked_and_a_garbage_version_is_an_err
     assert form.is_valid()
     assert form.loaded_version is None
     assert not _Form({"text": "a", "lock_version": "x"}, version=0).is_valid()
+    assert not _Form({"text": "a", "lock_version": str(10**30)}, version=0).is_valid()
+    assert not _Form({"text": "a", "lock_version": "-1"}, version=0).is_valid()
     assert "lock_version" not in _Form()  # no version: nothing to check
 
 
