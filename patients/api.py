@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -36,6 +35,7 @@ from patients.models import (
 )
 from patients.validators import normalize_identifier
 from wmr import audit
+from wmr.parsers import JSONParser
 
 # --- serializers: reading -----------------------------------------------------------------------------------------
 
@@ -80,6 +80,8 @@ class StaySerializer(serializers.ModelSerializer):
 
 class PatientSerializer(serializers.ModelSerializer):
     stays = serializers.SerializerMethodField(help_text=_("Ids of this patient's stays whose care team you are on."))
+    # Optional: an empty string when not known, which the schema's "format: email" would refuse (schemathesis).
+    email = serializers.CharField(read_only=True, help_text=_("E-mail address, or empty"))
 
     class Meta:
         model = Patient

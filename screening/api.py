@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,6 +28,7 @@ from screening.services.results import result_record
 from staff.models import Role
 from wmr import audit
 from wmr.access import stay_or_404
+from wmr.parsers import JSONParser
 
 
 class ScreeningResultSerializer(serializers.ModelSerializer):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +26,7 @@ from therapy.selectors import facility_staff, group_for_user, group_sessions, st
 from therapy.services import sessions as services
 from wmr import audit
 from wmr.access import stay_or_404
+from wmr.parsers import JSONParser
 
 LOG_STATUSES = [SessionStatus.HELD, SessionStatus.PLANNED]
 
