@@ -88,3 +88,33 @@ def _shipped_rows(serialized_snapshot, transactional_db):
     if serialized_snapshot:
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(serialized_snapshot)
+
+
+def pass_two_factor(page, username: str) -> None:
+    """Call right after submitting the login form: a role that must use two factors (the demo's leitung,
+    datenschutz, admin) is on enrolment at its first login (the secret is read off the page, the code typed, the
+    backup codes left behind with "Continue") or on verification later (the code computed from the stored key,
+    one time step after the last accepted one: codes are single use). Anyone else is left where the login went."""
+    import time
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.wait_for_load_state()
+    if "/account/two-factor/enrol/" in page.url:
+        secret = page.inner_text("[data-testid=two-factor-secret]").replace(" ", "")
+        totp = TOTP(b32decode(secret + "=" * (-len(secret) % 8)))
+        totp.time = time.time()
+        page.fill("input[name=code]", f"{totp.token():06d}")
+        page.click("[data-testid=two-factor-enrol-form] button[type=submit]")
+        page.wait_for_selector("[data-testid=backup-codes]")
+        page.click("[data-testid=backup-codes-continue]")
+        page.wait_for_load_state()
+    elif "/account/two-factor/verify/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = max(time.time(), device.t0 + (device.last_t + 1) * device.step)
+        page.fill("input[name=code]", f"{totp.token():06d}")
+        page.click("[data-testid=two-factor-verify-form] button[type=submit]")
+        page.wait_for_load_state()
