@@ -16,7 +16,7 @@ PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test test-pg lint e2e prod-local bench messages compiled-messages
+.PHONY: help venv run test test-pg lint e2e prod-local bench loadtest backup messages compiled-messages
 
 help:
 	@echo "make run         the app with a demo clinic on http://127.0.0.1:8000 (SQLite, Celery eager)"
@@ -26,6 +26,8 @@ help:
 	@echo "make e2e         the browser journeys only (Debian's /usr/bin/chromium)"
 	@echo "make prod-local  gunicorn + Celery worker + beat on the local PostgreSQL and Redis (http://127.0.0.1:8001)"
 	@echo "make bench       the benchmarks"
+	@echo "make loadtest    50 users for 60 s against gunicorn + PostgreSQL ($(LOADTEST_DATABASE_URL)), report in bench/results/"
+	@echo "make backup      manage.py backup of the configured database into backups/ (restore: docs/operations.md)"
 	@echo "make messages    update and compile the German translation"
 
 $(PY):
@@ -74,6 +76,18 @@ bench: venv
 	else \
 		echo "bench: not built yet (bench/__main__.py comes with the benchmark issue); nothing to run."; \
 	fi
+
+# The load test (docs/operations.md): its own database, migrated and given the demo clinic; locust from
+# requirements-bench.txt, installed into the virtual environment when missing.
+LOADTEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wmr_load
+LOADTEST_ARGS ?=
+
+loadtest: venv compiled-messages
+	@$(PY) -c "import locust" 2>/dev/null || $(PY) -m pip install --disable-pip-version-check --quiet -r requirements-bench.txt
+	$(PY) bench/loadtest/run.py --database-url $(LOADTEST_DATABASE_URL) $(LOADTEST_ARGS)
+
+backup: venv
+	$(PY) manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR),)
 
 messages: venv
 	$(PY) manage.py makemessages -l de --ignore=.venv --ignore=staticfiles --ignore=static --ignore=node_modules
