@@ -85,7 +85,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     exception = sys.exc_info()[1]
     if isinstance(exception, DATABASE_ERRORS):
         return database_unavailable(request, exception)
-    return render(request, "500.html", status=500)
+    return _framing_denied(render(request, "500.html", status=500))
+
+
+def _framing_denied(response: HttpResponse) -> HttpResponse:
+    """Error pages answered on behalf of a middleware miss the headers of the middlewares inside it; clickjacking's
+    X-Frame-Options is one of those (the outer Security, CSP and Permissions-Policy middlewares still add theirs)."""
+    from django.conf import settings
+
+    response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    return response
 
 
 def database_unavailable(request: HttpRequest, exception: BaseException) -> HttpResponse:
@@ -96,13 +105,17 @@ def database_unavailable(request: HttpRequest, exception: BaseException) -> Http
     (``request.user`` would load the session) and the language comes from the cookie alone."""
     from wmr.middleware import clinic_language
 
-    logger.error(
-        "database unavailable during %s %s: %s: %s",
-        request.method,
-        request.path,
-        exception.__class__.__name__,
-        str(exception).strip().splitlines()[0] if str(exception).strip() else "",
-    )
+    # Once per request: after a failure in a middleware, the session middleware's save on the way out (the idle
+    # timeout saves every request) fails too and arrives here a second time.
+    if not getattr(request, "_database_unavailable_logged", False):
+        request._database_unavailable_logged = True
+        logger.error(
+            "database unavailable during %s %s: %s: %s",
+            request.method,
+            request.path,
+            exception.__class__.__name__,
+            str(exception).strip().splitlines()[0] if str(exception).strip() else "",
+        )
     with translation.override(clinic_language(request)):
         message = _("The database is not reachable at the moment. Please try again in a minute.")
         if request.path.startswith("/api/"):
@@ -114,4 +127,4 @@ def database_unavailable(request: HttpRequest, exception: BaseException) -> Http
     add_never_cache_headers(response)
     # Django's request logger would log the 503 a second time (with the whole traceback on the handler500 path)
     response._has_been_logged = True  # noqa: SLF001 - the flag django.utils.log.log_response checks
-    return response
+    return _framing_denied(response)
