@@ -21,22 +21,6 @@ TODAY = dt.date(2026, 12, 6)
 LONG_AGO = dt.date(2015, 6, 30)  # > 10 years before TODAY
 
 
-_RICHEST: dict[str, int] = {}
-
-
-def richest_patient() -> Patient:
-    """The demo patient with rows in the most models of the graph (so the test covers the most tables); found once
-    per module (the demo is the same in every test)."""
-
-    def coverage(patient: Patient) -> int:
-        rows = selectors.patient_rows(patient.pk)
-        return sum(1 for ids in rows.owned.values() if ids)
-
-    if "pk" not in _RICHEST:
-        _RICHEST["pk"] = max(Patient.objects.filter(stays__isnull=False).distinct(), key=coverage).pk
-    return Patient.objects.get(pk=_RICHEST["pk"])
-
-
 def discharge(patient: Patient, on: dt.date) -> None:
     """Move every stay of the patient into the past (queryset update: no history row, like a back-dated record)."""
     stays = Stay.objects.filter(patient=patient)
@@ -75,10 +59,9 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def old_patient(demo):
-    patient = richest_patient()
-    discharge(patient, LONG_AGO)
-    return patient
+def old_patient(rich_patient):
+    discharge(rich_patient, LONG_AGO)
+    return rich_patient
 
 
 def test_a_due_patient_leaves_no_row_anywhere_and_the_database_stays_consistent(old_patient):
@@ -117,8 +100,8 @@ def test_the_audit_rows_stay_and_hold_ids_not_names(old_patient):
         assert not any(name in text for name in names), entry.action
 
 
-def test_a_patient_inside_the_retention_period_is_never_touched(demo):
-    patient = richest_patient()
+def test_a_patient_inside_the_retention_period_is_never_touched(rich_patient):
+    patient = rich_patient
     discharge(patient, dt.date(2016, 12, 6))  # the period ends at the end of 06.12.2026 = TODAY
     counts = row_counts()
 
@@ -132,8 +115,8 @@ def test_a_patient_inside_the_retention_period_is_never_touched(demo):
     assert services.erase_expired(today=TODAY + dt.timedelta(days=1)).erased[0].former_patient_id == patient.pk
 
 
-def test_a_patient_with_an_open_stay_is_never_due(demo):
-    patient = richest_patient()
+def test_a_patient_with_an_open_stay_is_never_due(rich_patient):
+    patient = rich_patient
     discharge(patient, LONG_AGO)
     stay = Stay.objects.filter(patient=patient).first()
     Stay.objects.filter(pk=stay.pk).update(status=StayStatus.ADMITTED)

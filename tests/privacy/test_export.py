@@ -11,7 +11,6 @@ from django.apps import apps
 
 from patients.models import Document, Patient, Stay
 from privacy import documents, graph, services
-from tests.privacy.test_erasure import richest_patient
 from wmr.models import AuditEntry
 
 
@@ -45,8 +44,8 @@ def test_every_model_with_a_path_to_the_patient_is_exported_or_excluded_with_a_r
     assert set(export["models"]).isdisjoint(graph.EXPORT_EXCLUDED)
 
 
-def test_the_demo_patients_export_holds_their_rows_and_documents_and_nobody_elses(demo, privacy_officer):
-    patient = richest_patient()
+def test_the_demo_patients_export_holds_their_rows_and_documents_and_nobody_elses(rich_patient, privacy_officer):
+    patient = rich_patient
     stay_ids = set(Stay.objects.filter(patient=patient).values_list("pk", flat=True))
     rendered = documents.render_export_json(services.patient_export(by=privacy_officer, patient=patient, fmt="json"))
     data = json.loads(rendered.content)
