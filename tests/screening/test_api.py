@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from screening.instruments import loader
 from screening.models import InstrumentVersion, QuotaReport, ScreeningResult, ScreeningSetting
+from tests.two_factor_support import mark_verified
 from wmr.models import AuditEntry
 
 # T1 of screening.md (SIMBO-C DEMO-1): 8+15+10+15+14+15+10 = 87 → positive with simbo_27
@@ -52,6 +53,7 @@ def simbo(stay):
 def api(user):
     client = APIClient()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    mark_verified(client, user)  # issue 9: roles that must use two factors have a verified session
     return client
 
 
