@@ -51,12 +51,12 @@ def parse_definition(text: str):
     """JSON first (it is YAML too, but JSON's error messages are clearer), then YAML (safe loader: data only)."""
     try:
         return json.loads(text)
-    except ValueError as json_error:
+    except (ValueError, RecursionError) as json_error:  # RecursionError: nested too deeply (found by tests/fuzz)
         if text.lstrip().startswith(("{", "[")):
             raise forms.ValidationError(_("The JSON could not be read: %(error)s") % {"error": json_error}) from None
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError as yaml_error:
+    except (yaml.YAMLError, ValueError, RecursionError) as yaml_error:  # ValueError: a date like 2026-02-31
         raise forms.ValidationError(_("The YAML could not be read: %(error)s") % {"error": yaml_error}) from None
 
 
