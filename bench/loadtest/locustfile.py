@@ -7,6 +7,11 @@ each user sends that header, as the proxy would, and returns its Secure cookies 
 Secure cookie over https only, and copies the jar per request, so a cookie policy would not survive: the flag is
 cleared in the jar before each request).
 
+By default ``run.py`` logs the 50 users in through the login form before the timed run (one PBKDF2 hash each, about
+half a second of CPU by design: 50 of them in the ramp-up would measure the password hasher, not the pages) and
+hands their sessions over in the file named by LOADTEST_SESSIONS: one session per user. Without that file (or with
+``run.py --login-in-run``) each user logs in through the form itself at its start.
+
 Every page must answer 200 itself: a redirect (to the login page, say) counts as a failure, not as a fast page.
 """
 
@@ -29,6 +34,11 @@ CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Every response time (ms) and whether it failed, per "METHOD name": exact percentiles for the report, and a total
 # without the logins (bench/loadtest/run.py reads the file named by LOADTEST_SAMPLES when locust quits).
 SAMPLES: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+SESSIONS = (
+    iter(json.loads(Path(os.environ["LOADTEST_SESSIONS"]).read_text(encoding="utf-8")))
+    if os.environ.get("LOADTEST_SESSIONS")
+    else None
+)
 
 
 @events.request.add_listener
@@ -48,9 +58,15 @@ class Clinician(HttpUser):
     def on_start(self) -> None:
         self.client.headers["X-Forwarded-Proto"] = "https"
         self.origin = "https://" + self.host.split("://", 1)[1].rstrip("/")
-        self.username = next(USERNAMES)
         self.stay_ids: list[int] = []
-        self.log_in()
+        session = next(SESSIONS, None) if SESSIONS is not None else None
+        if session is None:
+            self.username = next(USERNAMES)
+            self.log_in()
+        else:
+            self.username = session["username"]
+            for name, value in session["cookies"].items():
+                self.client.cookies.set(name, value)
         with self._get("/api/v1/stays/", "/api/v1/stays/") as response:
             if response.status_code == 200:
                 self.stay_ids = [stay["id"] for stay in response.json()["results"]]
