@@ -339,7 +339,7 @@ def main() -> int:
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "command": ".venv/bin/python bench/loadtest/run.py"
         f" --users {args.users} --spawn-rate {args.spawn_rate} --run-time {run_time} --workers {args.workers}"
-        " (the defaults of `make loadtest`: 50 users, 10/s, 60 s, 4 workers)",
+        " (the defaults of make loadtest: 50 users, 10/s, 60 s, 4 workers)",
         "users": args.users,
         "spawn_rate": args.spawn_rate,
         "run_time_seconds": run_time,
