@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import URLPattern, URLResolver, reverse
+
 PERSONAS = ("treating", "social_worker", "other_team", "manager", "privacy_officer", "admin", "anonymous")
 FIXTURE_OF = {
     "treating": "treating_psychologist",
@@ -47,7 +49,38 @@ class Row:
     args: Callable[[dict], list]
     expected: dict[str, int]
     data: Callable[[dict], dict] | None = None
+    # An unnamed URL pattern cannot be reversed: ``path`` gives the URL and ``pattern`` names the pattern (its
+    # namespace and full route, as ``pattern_keys`` spells it) for the coverage test.
+    path: Callable[[dict], str] | None = None
+    pattern: str | None = None
+    label: str = ""  # tells rows of the same URL name and method apart in test ids
+
+    @property
+    def key(self) -> str:
+        """The URL pattern this row covers."""
+        return self.pattern or self.name
+
+    @property
+    def id(self) -> str:
+        """A stable test id (no object ids in it: xdist workers must agree on it)."""
+        return "-".join(part for part in (self.method, self.key, self.label) if part)
+
+    def url(self, objects: dict) -> str:
+        return self.path(objects) if self.path else reverse(self.name, args=self.args(objects))
 
 
 def stay(o):
     return [o["stay"].pk]
+
+
+def pattern_keys(patterns, namespace: str | None = None, prefix: str = ""):
+    """Every URL pattern of the resolver as ``namespace:name``, or ``namespace:full route`` when it has no name."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            ns = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from pattern_keys(pattern.url_patterns, ns, route)
+        elif isinstance(pattern, URLPattern):
+            key = pattern.name or route
+            yield f"{namespace}:{key}" if namespace else key
