@@ -64,19 +64,17 @@ JSON_BODIES = st.one_of(
     st.just([{"id": i} for i in range(2_000)]),
     st.just({"answers": {SCRIPT: 10**30}, "date": "99999-01-01", "number": 2**63}),
 )
-RAW_BODIES = st.sampled_from(
-    [
-        ("application/json", b"{not json"),
-        ("application/json", b'{"a": "\\ud800"}'),
-        ("application/json", b"\xff\xfe\x00"),
-        ("application/json", b"[" * 5_000),
-        ("application/json", b""),
-        ("text/plain", b"hello"),
-        ("application/xml", b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>"),
-        ("application/x-www-form-urlencoded", b"a=1&a=2&" + b"b=" + b"x" * 10_000),
-        ("multipart/form-data; boundary=zz", b"--zz\r\nbroken"),
-    ]
-)
+RAW_BODIES = [
+    ("application/json", b"{not json"),
+    ("application/json", b'{"a": "\\ud800"}'),
+    ("application/json", b"\xff\xfe\x00"),
+    ("application/json", b"[" * 5_000),
+    ("application/json", b""),
+    ("text/plain", b"hello"),
+    ("application/xml", b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>"),
+    ("application/x-www-form-urlencoded", b"a=1&a=2&" + b"b=" + b"x" * 10_000),
+    ("multipart/form-data; boundary=zz", b"--zz\r\nbroken"),
+]
 
 
 def _caller(row) -> str | None:
@@ -133,11 +131,11 @@ def test_hostile_requests_to_every_api_endpoint(name, objects, request):
     def hostile_json(method, body):
         _check(client, method, url, f"{method.upper()} {url}", data=json.dumps(body), content_type="application/json")
 
-    @hsettings(API)
-    @given(method=st.sampled_from(writes or ["post"]), raw=RAW_BODIES)
-    def hostile_raw(method, raw):
-        content_type, body = raw
-        _check(client, method, url, f"{method.upper()} {url} as {content_type}", data=body, content_type=content_type)
+    def hostile_raw():  # every raw body with every write method: few enough to send them all
+        for method in writes or ["post"]:
+            for content_type, body in RAW_BODIES:
+                label = f"{method.upper()} {url} as {content_type}"
+                _check(client, method, url, label, data=body, content_type=content_type)
 
     if "get" in allowed:
         hostile_query()

@@ -28,3 +28,13 @@ def test_an_unreadable_instrument_definition_is_refused_with_a_message(admin_use
     assert response.context["form"].errors
     assert changed_tables(before, fingerprint()) == []
     assert not InstrumentVersion.objects.filter(code="x").exists()
+
+
+def test_a_nul_character_in_a_logged_query_string_is_stored_as_a_replacement_character(stay, treating_psychologist):
+    """PostgreSQL's JSON column refuses U+0000: the stays list logs its query, so ``?search=a%00b`` answered 500."""
+    from wmr.models import AuditEntry
+
+    response = login(treating_psychologist).get(reverse("api:stay-list"), {"search": "a\x00b"})
+    assert response.status_code == 200
+    entry = AuditEntry.objects.filter(action="patients.stay.api_listed").latest("id")
+    assert entry.data["query"] == {"search": "a\ufffdb"}

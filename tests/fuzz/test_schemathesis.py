@@ -19,6 +19,8 @@ import re
 
 import schemathesis
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.urls import reverse
 from hypothesis import HealthCheck, given
@@ -94,6 +96,18 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(objects, trea
     assert len(operations) >= 20, "the schema lost operations"
 
     failures = []
+    # Like Django's test client: a request's end must not close the test's database connection (PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _run_all(operations, urls, sessions, failures)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    assert not failures, "\n\n".join(failures)
+
+
+def _run_all(operations, urls, sessions, failures):
     for operation in operations:
         found = _path_parameters(operation.path, urls)
         assert found is not None, f"{operation.label}: no matrix row gives a real object (and a caller) for its path"
@@ -107,7 +121,6 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(objects, trea
                 if not isinstance(error, Exception | BaseExceptionGroup):
                     raise
                 failures.append(f"{operation.label} ({mode.value}) as {persona}: {str(error)[:1500]}")
-    assert not failures, "\n\n".join(failures)
 
 
 def _exercise(operation, mode, checks, params, headers, cookies):
