@@ -17,7 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
-from staff.two_factor import two_factor_required
+from staff.two_factor import forget_optional, two_factor_required
 from wmr import audit
 
 BACKUP_CODE_COUNT = 10
@@ -156,6 +156,7 @@ def _refuse(user, kind: str, allowed: bool, info, now: dt.datetime, *, during: s
 def _login(request, device) -> None:
     # a new session key at the moment the session gains the second factor (as Django does at login)
     request.session.cycle_key()
+    forget_optional(request.session)
     django_otp.login(request, device)
 
 

@@ -7,6 +7,7 @@ This module holds the rule (pure), the two reads the middleware needs, and the m
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
@@ -78,6 +79,26 @@ class TwoFactorState:
         return two_factor_required(self.user)
 
 
+# A person for whom two factors are optional and who has not enrolled is not read again for a few minutes: the
+# answer rides in the session (saved on every request anyway), so their pages cost no query for it. Enrolling in
+# this session clears it; a facility's new list or a device enrolled elsewhere counts from the next read.
+OPTIONAL_KEY = "two_factor_optional_until"
+OPTIONAL_SECONDS = 300
+
+
+def optional_and_off(request: HttpRequest) -> bool:
+    until = request.session.get(OPTIONAL_KEY)
+    return isinstance(until, (int, float)) and time.time() < until
+
+
+def remember_optional_and_off(session) -> None:
+    session[OPTIONAL_KEY] = time.time() + OPTIONAL_SECONDS
+
+
+def forget_optional(session) -> None:
+    session.pop(OPTIONAL_KEY, None)
+
+
 def state_of(request: HttpRequest) -> TwoFactorState:
     state = getattr(request, "two_factor", None)
     if state is None:
@@ -109,8 +130,13 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.is_exempt(request.path_info) or not request.user.is_authenticated:
             return self.get_response(request)
+        if optional_and_off(request):
+            return self.get_response(request)
         state = state_of(request)
         if state.verified:
+            return self.get_response(request)
+        if not state.has_device and not state.required:
+            remember_optional_and_off(request.session)
             return self.get_response(request)
         if state.has_device:
             return self.refuse(

@@ -13,9 +13,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 def mark_verified(client, user) -> None:
     """For a user whose role must use two factors: a confirmed authenticator device, and the client's session
     verified with it. Everyone else stays as they are (two factors are optional for them)."""
-    from staff.two_factor import two_factor_required
+    from staff.two_factor import remember_optional_and_off, two_factor_required
 
     if not two_factor_required(user):
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            # as after the person's first page: optional and not enrolled, not read again for a few minutes
+            session = client.session
+            remember_optional_and_off(session)
+            session.save()
         return
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="Authenticator app", confirmed=True

@@ -562,3 +562,19 @@ def test_the_demo_logins_say_who_sets_up_two_factors_at_the_first_login(
     Command(stdout=out).write_two_factor_note(logins)
     assert f"Two-factor authentication: {manager.username}, {privacy_officer.username} set up" in out.getvalue()
     assert treating_psychologist.username not in out.getvalue()
+
+
+def test_an_optional_person_without_a_device_is_read_once_per_few_minutes(treating_psychologist, facility):
+    def reads(client) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("notifications:list")).status_code == 200
+        return sum(1 for query in context.captured_queries if query["sql"].startswith("SELECT"))
+
+    client = unverified(treating_psychologist)
+    first = reads(client)
+    assert reads(client) == first - 2  # no device read, no facility read
+    # a facility that starts to require it counts from the next read, at the latest after five minutes
+    facility.two_factor_roles = ["clinician"]
+    facility.save()
+    with freeze_time(dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=6)):
+        assert client.get(WORKLIST)["Location"].startswith(ENROL)
