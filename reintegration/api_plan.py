@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -26,6 +25,7 @@ from reintegration.selectors_plan import stay_plan_state
 from reintegration.services.plan import plan_facts
 from wmr import audit
 from wmr.access import stay_or_404
+from wmr.parsers import JSONParser
 
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # dates a plan can sensibly have
 
