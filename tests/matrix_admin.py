@@ -79,16 +79,24 @@ def _axes(model_name):
     return make
 
 
+def _device_owner():
+    """Not a persona: a persona with a confirmed device would be asked for its second factor first."""
+    from staff.models import User
+    from tests.factories import UserFactory
+
+    return User.objects.filter(username="device-owner").first() or UserFactory(username="device-owner")
+
+
 def _totp(o):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return TOTPDevice.objects.create(user=o["other_user"], name="phone", confirmed=True)
+    return TOTPDevice.objects.create(user=_device_owner(), name="phone", confirmed=True)
 
 
 def _static(o):
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    return StaticDevice.objects.create(user=o["other_user"], name="backup", confirmed=True)
+    return StaticDevice.objects.create(user=_device_owner(), name="backup", confirmed=True)
 
 
 def _first(app_model):
