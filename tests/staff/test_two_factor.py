@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -97,7 +98,8 @@ def test_a_new_facility_takes_the_roles_from_the_settings(db):
     ],
 )
 def test_the_wait_is_told_in_words_rounded_up(seconds, words):
-    assert wait_in_words(dt.timedelta(seconds=seconds)) == words
+    with translation.override("en"):
+        assert wait_in_words(dt.timedelta(seconds=seconds)) == words
 
 
 # --- enrolment -----------------------------------------------------------------------------------------------------
@@ -559,7 +561,8 @@ def test_the_demo_logins_say_who_sets_up_two_factors_at_the_first_login(
         DemoLogin(u.username, "pw", u.role, u.profession, u.display_name)
         for u in (manager, treating_psychologist, privacy_officer)
     ]
-    Command(stdout=out).write_two_factor_note(logins)
+    with translation.override("en"):
+        Command(stdout=out).write_two_factor_note(logins)
     assert f"Two-factor authentication: {manager.username}, {privacy_officer.username} set up" in out.getvalue()
     assert treating_psychologist.username not in out.getvalue()
 
