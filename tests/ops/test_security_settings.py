@@ -27,9 +27,15 @@ print(json.dumps({name: getattr(s, name, None) for name in [
 """
 
 # The login page needs no database, so a production process can answer it with the example's unreachable server.
+# Its static file names come from the manifest that `collectstatic` writes at deployment (Dockerfile, prod-local);
+# a fresh clone has none, so this process serves them unhashed: the storage is not what this test is about.
 REQUEST_LOGIN = """
 import json, django
 django.setup()
+from django.conf import settings
+from django.test.utils import override_settings
+override_settings(STORAGES={**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}).enable()
 from django.test import Client
 client = Client(HTTP_HOST="wmr.example")
 plain = client.get("/login/")
