@@ -142,11 +142,10 @@ class TwoFactorRequiredMiddleware:
             return self.refuse(
                 request, "account:two-factor-verify", _("Confirm this login with a one-time code first.")
             )
-        if state.required:
-            return self.refuse(
-                request, "account:two-factor-enrol", _("Your role must use two-factor authentication: set it up first.")
-            )
-        return self.get_response(request)
+        # no device, and (the branch above) two factors are required for this person
+        return self.refuse(
+            request, "account:two-factor-enrol", _("Your role must use two-factor authentication: set it up first.")
+        )
 
     def is_exempt(self, path: str) -> bool:
         return path in self.exempt_paths or path.startswith(self.exempt_prefixes)
