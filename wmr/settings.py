@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "compliance",
     "privacy",
     "cases",
+    "synthetic",  # issue 10: manage.py seed_synthetic (benchmarks); owns no data
 ]
 
 MIDDLEWARE = [

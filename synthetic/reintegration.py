@@ -1,0 +1,9 @@
+"""Synthetic reintegration rows (issue 10). See synthetic.core for the frame."""
+
+from __future__ import annotations
+
+NAME = "reintegration"
+
+
+def seed_chunk(options, writer, chunk) -> None:
+    """Not built yet."""

@@ -1,0 +1,9 @@
+"""Synthetic screening rows (issue 10). See synthetic.core for the frame."""
+
+from __future__ import annotations
+
+NAME = "screening"
+
+
+def seed_chunk(options, writer, chunk) -> None:
+    """Not built yet."""

@@ -1,0 +1,9 @@
+"""Synthetic therapy rows (issue 10). See synthetic.core for the frame."""
+
+from __future__ import annotations
+
+NAME = "therapy"
+
+
+def seed_chunk(options, writer, chunk) -> None:
+    """Not built yet."""
