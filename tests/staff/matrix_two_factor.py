@@ -24,4 +24,6 @@ ROWS = [
     # turning it off: refused for the required roles, nothing to remove for the clinicians; both back to the page
     Row("account:two-factor-remove", "post", lambda o: [], expect(302)),
     Row("account:two-factor-remove", "get", lambda o: [], POST_ONLY_GET),
+    # the session's own state as JSON (the benchmark's trivial view): any logged-in person
+    Row("account:session", "get", lambda o: [], LOGGED_IN),
 ]
