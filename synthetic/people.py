@@ -280,5 +280,107 @@ def seed_chunk(options, writer, chunk) -> None:
     _consents_and_contacts(options, writer, chunk, rng)
 
 
+WORKING = {"employed", "civil_servant", "self_employed"}
+DOCTORS = ("Hausarztpraxis Dr. {}", "Gemeinschaftspraxis {} & Partner", "Praxis Dr. med. {}")
+
+
+def _contact(rows, mine, rng, stay, patient, kind, organisation, day, *, person="", source="staff", by=None):
+    from patients.models import ExternalContact
+
+    row = ExternalContact(
+        stay_id=stay.pk,
+        kind=kind,
+        organisation=organisation,
+        person=person,
+        postal_code=patient.postal_code,
+        city=patient.city,
+        phone=f"0{rng.randint(30, 9999)} {rng.randint(1000, 99999)}-0",
+        source=source,
+        created_by=by,
+        created_at=at(day, rng.randrange(540)),
+    )
+    rows.append(row)
+    mine[kind] = row
+
+
+def _consent(rows, mine, rng, stay, kind, on, last, by):
+    from patients.models import Consent
+
+    withdrawn = None
+    if kind != "health_data" and rng.random() < 0.02 and (last - on).days > 2:
+        withdrawn = on + days(rng.randint(1, (last - on).days))
+    row = Consent(
+        stay_id=stay.pk,
+        kind=kind,
+        given_on=on,
+        withdrawn_on=withdrawn,
+        recorded_by=by,
+        recorded_at=at(on, rng.randrange(540)),
+        withdrawal_recorded_by=by if withdrawn else None,
+    )
+    rows.append(row)
+    mine[kind] = row
+
+
 def _consents_and_contacts(options, writer, chunk, rng) -> None:
-    """Filled in below (consents and external contacts)."""
+    """What the care team records in the first days (``consent_give``, ``contact_save``): the health-data consent on
+    day 1, for working patients mostly the employer's and the occupational physician's consent (more often in WMR),
+    often the treating practitioners' and sometimes the payer's; the employer and the family doctor as external
+    contacts, an occupational physician when that consent is there. Invited stays have only the contacts the
+    patient named on the pre-admission link."""
+    consents, contacts = [], []
+    by_stay_consents: dict[int, dict] = {}
+    by_stay_contacts: dict[int, dict] = {}
+    for plan, stay, patient in zip(chunk.plans, chunk.stays, chunk.patients, strict=True):
+        team = chunk.team[stay.pk]
+        by = team[rng.choice(("social_worker", "primary_therapist", "social_worker"))]
+        last = plan.last_day(options.today)
+        working = stay.employment_status in WORKING
+        mine_consents = by_stay_consents[stay.pk] = {}
+        mine_contacts = by_stay_contacts[stay.pk] = {}
+        if last is None or last < plan.admission:
+            # invited (or admitted today): at most what the patient named on the pre-admission link
+            named = patient.created_at.date() + days(rng.randint(3, 14))
+            if named < min(options.today, plan.admission) and rng.random() < 0.4:
+                args = (contacts, mine_contacts, rng, stay, patient)
+                if working:
+                    _contact(*args, "employer", rng.choice(EMPLOYERS), named, source="patient_link")
+                doctor = rng.choice(DOCTORS).format(rng.choice(LAST))
+                _contact(*args, "family_doctor", doctor, named, source="patient_link")
+            continue
+        stay_days = (last - plan.admission).days + 1
+        late = rng.random() > plan.compliance
+
+        def on(day_number, _plan=plan, _last=last):
+            return min(_plan.day(day_number), _last)
+
+        args = (consents, mine_consents, rng, stay)
+        if rng.random() < 0.98:
+            _consent(*args, "health_data", on(1), last, by)
+        if working:
+            if rng.random() < (0.85 if plan.wmr else 0.5):
+                _consent(*args, "employer", on(rng.randint(1, 3) + (rng.randint(3, 10) if late else 0)), last, by)
+            if rng.random() < (0.6 if plan.wmr else 0.25):
+                day = rng.randint(1, 4) + (rng.randint(3, 10) if late else 0)
+                _consent(*args, "occupational_physician", on(day), last, by)
+        if rng.random() < 0.6:
+            _consent(*args, "treating_practitioners", on(rng.randint(1, 3)), last, by)
+        if rng.random() < 0.3:
+            _consent(*args, "payer", on(rng.randint(2, 5)), last, by)
+        first_days = plan.day(min(stay_days, rng.randint(1, 3)))
+        args = (contacts, mine_contacts, rng, stay, patient)
+        if working and rng.random() < 0.9:
+            person = f"{rng.choice(FIRST_F + FIRST_M)} {rng.choice(LAST)}"
+            _contact(*args, "employer", rng.choice(EMPLOYERS), first_days, person=person, by=by)
+        if rng.random() < 0.85:
+            doctor = rng.choice(LAST)
+            practice = rng.choice(DOCTORS).format(doctor)
+            _contact(*args, "family_doctor", practice, first_days, person=f"Dr. med. {doctor}", by=by)
+        if "occupational_physician" in mine_consents and rng.random() < 0.7:
+            day = max(first_days, mine_consents["occupational_physician"].given_on)
+            person = f"Dr. med. {rng.choice(LAST)}"
+            _contact(*args, "occupational_physician", "Arbeitsmedizinischer Dienst", day, person=person, by=by)
+    writer.insert(consents)
+    writer.insert(contacts)
+    chunk.extra["people.consents"] = by_stay_consents
+    chunk.extra["people.contacts"] = by_stay_contacts

@@ -3,12 +3,14 @@ consents and external contacts (issue 10)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from patients.models import Facility, Patient, Stay, StayUserObjectPermission
+from patients.models import Consent, ExternalContact, Facility, Patient, Stay, StayUserObjectPermission
 from patients.selectors import stays_visible_to
 from patients.validators import validate_ik, validate_kvnr
 from staff.models import Role, User
@@ -112,3 +114,28 @@ def test_same_seed_same_people(db):
     assert len(first) == 30 * 5
     assert seeded_snapshot(snapshot, stays=30, facilities=1, seed=5) == first
     assert seeded_snapshot(snapshot, stays=30, facilities=1, seed=6) != first
+
+
+def test_consents_and_contacts_within_the_stay(synthetic_small):
+    stays = list(Stay.objects.prefetch_related("consents", "contacts"))
+    with_consent = 0
+    for stay in stays:
+        last = min(TODAY - datetime.timedelta(days=1), stay.discharge_date)
+        consents = list(stay.consents.all())
+        if stay.status == "invited":
+            assert consents == []
+            assert {c.source for c in stay.contacts.all()} <= {"patient_link"}
+            continue
+        for consent in consents:
+            consent.full_clean()
+            assert stay.admission_date <= consent.given_on <= last
+            assert consent.withdrawn_on is None or consent.withdrawn_on <= last
+        for contact in stay.contacts.all():
+            contact.full_clean()
+            assert contact.created_at.date() <= last
+            if contact.kind == "occupational_physician":
+                assert any(c.kind == "occupational_physician" for c in consents)
+        with_consent += any(c.kind == "health_data" for c in consents)
+    assert with_consent >= 0.8 * sum(s.status != "invited" for s in stays)
+    assert ExternalContact.objects.filter(kind="employer").exists()
+    assert Consent.objects.filter(kind="employer").exists()
