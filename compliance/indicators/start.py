@@ -6,8 +6,8 @@ registry calls (see compliance/registry.py for the contract). The judgement is `
   in 9 queries per stay — the screening app's ``stay_assignment`` (8: results, setting, need assessments, motivations,
   checks, decisions, corrections, contraindication labels) and the stay's invitation letters (1).
 - Facility measures 2.7 and 2.8: ``fn(facility, period, today) -> FacilityResult``. 2.7 loads the facts of the
-  period's stays the way the quarterly report does (``screening.services.reports.stay_facts``: a constant number of
-  queries per quarter the period touches, whatever the number of stays); 2.8 reads the quarterly reports (1 query).
+  stays discharged in the period the way the quarterly report does (``screening.services.reports``: six queries,
+  reading the period's discharges only); 2.8 reads the quarterly reports (1 query).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from patients.selectors import stay_documents
 from screening import rules as screening_rules
 from screening.models import QuotaReport
 from screening.selectors_assignment import completed_on, current_results, stay_assignment
-from screening.services.reports import stay_facts as quota_stay_facts
+from screening.services.reports import discharged_stay_facts
 from wmr.indicators import IndicatorResult
 
 STAY_BASIS: dict[str, str] = {key: ADMISSION for key in rules.INDICATORS}
@@ -72,13 +72,12 @@ def stay_results(stay, today: dt.date) -> dict[str, IndicatorResult]:
 
 
 def positive_screening_share(facility, period, today: dt.date) -> FacilityResult:
-    """Rec. 2.7 for ``facility`` and ``period`` (a ``compliance.periods.Period``): the quarterly report's facts of the
-    quarters the period touches (a stay counted once), judged by ``start_rules.positive_screening_share``."""
-    facts = {}
-    for year, quarter in rules.quarters_overlapping(period.start, period.end):
-        stays, _ids = quota_stay_facts(facility, year, quarter)
-        facts.update((stay.number, stay) for stay in stays)
-    return rules.positive_screening_share(list(facts.values()), period.start, period.end, period.label, today)
+    """Rec. 2.7 for ``facility`` and ``period`` (a ``compliance.periods.Period``): the quarterly report's facts
+    (``screening.services.reports``) of the stays discharged in the period by ``today`` — the only ones the share
+    counts (Q-1) — judged by ``start_rules.positive_screening_share``. Six queries; the stays read are the period's
+    discharges, whatever the facility's history."""
+    facts = discharged_stay_facts(facility, period.start, min(period.end, today))
+    return rules.positive_screening_share(facts, period.start, period.end, period.label, today)
 
 
 def quarterly_quota_report(facility, period, today: dt.date) -> FacilityResult:
