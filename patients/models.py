@@ -218,6 +218,8 @@ class Stay(models.Model):
         indexes = [
             models.Index(fields=["facility", "status", "admission_date"]),
             models.Index(fields=["admission_date"]),
+            # issue 10: a facility's discharges in a period (rec. 2.7, the quarterly report) without its history
+            models.Index(fields=["facility", "discharge_date"], name="stay_facility_discharge"),
         ]
         constraints = [
             models.CheckConstraint(

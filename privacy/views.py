@@ -18,7 +18,9 @@ from privacy.forms import PatientSearchForm, PeriodForm
 from staff.models import Role
 from wmr import audit
 from wmr.access import role_required
-from wmr.audit_views import _csv_lines, export_rows
+from wmr.audit_views import PageWithoutCount, _csv_lines, export_rows
+
+REPORT_PAGE_SIZE = 100
 
 
 def officer_patient(view):
@@ -66,14 +68,22 @@ def _report_context(request: HttpRequest, patient) -> dict:
         "entries": entries,
         "summary": selectors.access_summary(entries),
         "stays": list(patient.stays.order_by("admission_date")),
-        "query": request.GET.urlencode(),
+        "query": _without_page(request),
     }
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @officer_patient
 def access_report(request: HttpRequest, patient) -> HttpResponse:
     context = _report_context(request, patient)
-    context["entries"] = list(context["entries"])  # read before this visit's own row is written
+    # one page of rows, read before this visit's own row is written; the PDF and CSV carry every row of the period
+    page = PageWithoutCount(context["entries"], request.GET.get("page"), REPORT_PAGE_SIZE)
+    context |= {"entries": page.object_list, "page": page}
     response = render(request, "privacy/access_report.html", {"patient": patient, **context})
     audit.log(patient, "privacy.access_report.viewed", user=request.user, data={"period": request.GET.dict()})
     return response
