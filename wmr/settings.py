@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from wmr.env import ImproperSetting, env_bool, env_int, env_list, env_str
 
@@ -114,8 +115,20 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        # issue 10: behind pgbouncer in transaction mode (README, "Scaling out")
+        disable_server_side_cursors=env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False),
     )
 }
+# issue 10: an optional PostgreSQL read replica (streaming replication) for the compliance dashboard's aggregates.
+# Only code that asks for it reads there (``wmr.db_router.read_replica()``); without the variable nothing changes.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        disable_server_side_cursors=env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", False),
+        test_options={"MIRROR": "default"},  # tests read the default test database through this alias
+    )
+    DATABASE_ROUTERS = ["wmr.db_router.ReplicaRouter"]  # never migrates the replica; rows of both may relate
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "staff.User"
@@ -201,6 +214,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
+# issue 10: three queues, each with its own workers (docker-compose.yml, Procfile; README "Scaling out"): a quarterly
+# report or the nightly refresh must not hold up a PDF a clinician waits for, nor the outbox flush. Every task is
+# routed here by name (also what the outbox and beat publish with `send_task`); tests/ops/test_queues.py fails for a
+# task without a route. A worker started without `-Q` consumes all three (CELERY_TASK_QUEUES).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("default", "reports", "pdf")]
+CELERY_TASK_ROUTES = {
+    # reports: long, batch work over a whole facility (quarterly report with its PDF and CSV, nightly refresh)
+    "screening.tasks.build_quota_report": {"queue": "reports"},
+    "screening.tasks.build_last_quarter_reports": {"queue": "reports"},
+    "compliance.tasks.refresh_all": {"queue": "reports"},
+    # pdf: tasks that render a single document with WeasyPrint (none yet: documents render in the request)
+    # default: short work, in the order it was queued
+    "compliance.tasks.refresh_stay": {"queue": "default"},
+    "reintegration.tasks.check_open_interruptions": {"queue": "default"},
+    "privacy.tasks.erase_expired": {"queue": "default"},
+    "wmr.tasks.flush_outbox": {"queue": "default"},
+    "wmr.tasks.ping": {"queue": "default"},
+}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Q-6 (rec. 2.8): last quarter's screening-quota report, first day of each quarter at 06:00 Europe/Berlin
     "screening-quota-reports": {

@@ -94,9 +94,13 @@ class RedisServer:
             self.process.wait(timeout=10)
         self.process = None
 
-    def queue_length(self, queue: str = "celery", db: int = 0) -> int:
-        """Messages waiting in a Celery queue (kombu's Redis transport keeps a queue as a list)."""
-        return int(self.client(db).llen(queue))
+    def queue_length(self, queue: str | None = None, db: int = 0) -> int:
+        """Messages waiting in a Celery queue, or in all of them (default, reports, pdf: CELERY_TASK_QUEUES) when
+        none is named (kombu's Redis transport keeps a queue as a list)."""
+        from django.conf import settings
+
+        queues = [queue] if queue else [q.name for q in settings.CELERY_TASK_QUEUES]
+        return sum(int(self.client(db).llen(name)) for name in queues)
 
     def log(self) -> str:
         path = self.directory / "redis.log"

@@ -1,6 +1,7 @@
-"""docker-compose.yml, the Dockerfile and the Procfile describe one topology: web (gunicorn), Celery worker, Celery
-beat, PostgreSQL and Redis, configured only through the environment variables the settings read. No Docker engine
-runs in CI, so these read the files; the Procfile's processes really start in test_prod_local.py."""
+"""docker-compose.yml, the Dockerfile and the Procfile describe one topology: web (gunicorn), one Celery worker per
+queue (test_queues.py), Celery beat, PostgreSQL and Redis, configured only through the environment variables the
+settings read. No Docker engine runs in CI, so these read the files; the Procfile's processes really start in
+test_prod_local.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import yaml
 
 from tests.ops.support import REPO, settings_variables
 
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker-default", "worker-reports", "worker-pdf", "beat")
+WORKERS = ("worker-default", "worker-reports", "worker-pdf")
 # Read by gunicorn itself, not by our settings.
 NOT_OURS = {"WEB_CONCURRENCY"}
 
@@ -24,14 +26,15 @@ def command_of(service: dict) -> str:
     return command if isinstance(command, str) else shlex.join(command)
 
 
-def test_compose_runs_the_five_services():
-    assert sorted(compose()["services"]) == ["beat", "db", "redis", "web", "worker"]
+def test_compose_runs_the_seven_services():
+    assert sorted(compose()["services"]) == sorted((*APP_SERVICES, "db", "redis"))
 
 
 def test_compose_runs_gunicorn_and_celery_worker_and_beat_from_one_image():
     services = compose()["services"]
     assert "gunicorn wmr.wsgi" in command_of(services["web"])
-    assert "celery -A wmr worker" in command_of(services["worker"])
+    for name in WORKERS:
+        assert "celery -A wmr worker" in command_of(services[name])
     assert "celery -A wmr beat" in command_of(services["beat"])
     assert {services[name]["image"] for name in APP_SERVICES} == {"wmr-case-management:latest"}
     assert services["db"]["image"] == "postgres:15"
@@ -52,7 +55,8 @@ def test_the_procfile_starts_the_same_programs_as_compose():
     )
     assert sorted(procfile) == sorted(APP_SERVICES)
     assert procfile["web"].strip().startswith("gunicorn wmr.wsgi")
-    assert procfile["worker"].strip().startswith("celery -A wmr worker")
+    for name in WORKERS:
+        assert procfile[name].strip().startswith("celery -A wmr worker")
     assert procfile["beat"].strip().startswith("celery -A wmr beat")
 
 

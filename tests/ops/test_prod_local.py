@@ -1,6 +1,7 @@
-"""`make prod-local` end to end: the production topology (gunicorn, Celery worker, Celery beat under honcho, see
-Procfile and scripts/prod-local) starts against a fresh PostgreSQL database and the real Redis, reports healthy on
-/healthz, serves a page with its static files, and its worker runs a task queued through the real broker."""
+"""`make prod-local` end to end: the production topology (gunicorn, one Celery worker per queue, Celery beat under
+honcho, see Procfile and scripts/prod-local) starts against a fresh PostgreSQL database and the real Redis, reports
+healthy on /healthz, serves a page with its static files, its workers consume every queue and one runs a task queued
+through the real broker."""
 
 from __future__ import annotations
 
@@ -160,11 +161,37 @@ def test_prod_local_serves_a_healthy_app_whose_worker_runs_queued_tasks(prod_loc
         "smoke-test-client", broker=prod_local.broker_url, backend=prod_local.broker_url, set_as_current=False
     )
     try:
-        answer = client.send_task("wmr.tasks.ping").get(timeout=60)
+        # this bare client knows no routes: it names the queue CELERY_TASK_ROUTES gives ping
+        answer = client.send_task("wmr.tasks.ping", queue="default").get(timeout=60)
+        consumed = _consumed_queues(client)
     finally:
         client.close()
-    assert answer.startswith("pong from celery@")
+    assert answer.startswith("pong from default@")
+    # issue 10: every queue a task is routed to has a worker (none is left unconsumed)
+    assert consumed == {"default@": {"default"}, "reports@": {"reports"}, "pdf@": {"pdf"}}
 
-    # honcho stops all three when one of them ends: still running means web, worker and beat are all up.
+    # honcho stops them all when one of them ends: still running means web, the three workers and beat are all up.
     assert prod_local.process.poll() is None, prod_local.tail()
-    assert sorted(name for name, _ in STARTED.findall(prod_local.output())) == ["beat", "web", "worker"]
+    assert sorted(name for name, _ in STARTED.findall(prod_local.output())) == [
+        "beat",
+        "web",
+        "worker-default",
+        "worker-pdf",
+        "worker-reports",
+    ]
+
+
+def _consumed_queues(client: Celery) -> dict[str, set[str]]:
+    """The queues each running worker consumes, by node-name prefix (`default@host` → `default@`); waits until all
+    three workers answer (each starts on its own, the ping only proves the default one)."""
+    deadline = time.monotonic() + HEALTHY_WITHIN_SECONDS
+    consumed: dict[str, set[str]] = {}
+    while time.monotonic() < deadline:
+        answers = client.control.inspect(timeout=2).active_queues() or {}
+        consumed = {
+            node.partition("@")[0] + "@": {queue["name"] for queue in queues} for node, queues in answers.items()
+        }
+        if len(consumed) >= 3:
+            break
+        time.sleep(1)
+    return consumed

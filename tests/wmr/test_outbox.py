@@ -43,9 +43,10 @@ def broker():
 
 
 def queued(server: RedisServer) -> list[dict]:
-    """The messages waiting in the private Redis's ``celery`` queue, oldest first (kombu LPUSHes, workers BRPOP)."""
-    raw = server.client().lrange("celery", 0, -1)
-    return [json.loads(item)["headers"] for item in reversed(raw)]
+    """The messages waiting in the private Redis's queues (default, reports, pdf: the routes in the settings), each
+    queue oldest first (kombu LPUSHes, workers BRPOP)."""
+    raw = [item for queue in ("default", "reports", "pdf") for item in reversed(server.client().lrange(queue, 0, -1))]
+    return [json.loads(item)["headers"] for item in raw]
 
 
 def test_the_same_key_queued_twice_while_it_waits_is_one_row(db, broker):
