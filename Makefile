@@ -25,7 +25,7 @@ help:
 	@echo "make lint        ruff check + ruff format --check"
 	@echo "make e2e         the browser journeys only (Debian's /usr/bin/chromium)"
 	@echo "make prod-local  gunicorn + Celery worker + beat on the local PostgreSQL and Redis (http://127.0.0.1:8001)"
-	@echo "make bench       the benchmarks"
+	@echo "make bench       the benchmark suite (PostgreSQL, 1k/10k/50k stays; BENCH_ARGS=...), bench/results/"
 	@echo "make loadtest    50 users for 60 s against gunicorn + PostgreSQL ($(LOADTEST_DATABASE_URL)), report in bench/results/"
 	@echo "make backup      manage.py backup of the configured database into backups/ (restore: docs/operations.md)"
 	@echo "make messages    update and compile the German translation"
@@ -70,12 +70,12 @@ e2e: venv compiled-messages
 prod-local: venv compiled-messages
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" scripts/prod-local
 
-bench: venv
-	@if [ -f bench/__main__.py ]; then \
-		$(PY) -m bench; \
-	else \
-		echo "bench: not built yet (bench/__main__.py comes with the benchmark issue); nothing to run."; \
-	fi
+# The benchmark suite (bench/README.md): PostgreSQL at 1k, 10k and 50k stays by default, e.g.
+# make bench BENCH_ARGS="--database sqlite --sizes 1000"; report in bench/results/bench-<database>.md
+BENCH_ARGS ?=
+
+bench: venv compiled-messages
+	$(PY) -m bench $(BENCH_ARGS)
 
 # The load test (docs/operations.md): its own database, migrated and given the demo clinic; locust from
 # requirements-bench.txt, installed into the virtual environment when missing.
