@@ -33,6 +33,7 @@ from pathlib import Path
 
 TRIVIAL_URL = "/account/session/"
 GROUP_SIZE = 20
+RENDERS = 3  # timed renders per PDF figure (the median counts), after one untimed
 
 
 @dataclass
@@ -320,11 +321,11 @@ def pdf_pages(content: bytes) -> int:
     return len(PdfReader(io.BytesIO(content)).pages)
 
 
-def _cpu(render, times: int = 3) -> tuple[float, float, bytes]:
+def _cpu(render) -> tuple[float, float, bytes]:
     """(median CPU seconds, median wall seconds, bytes) of ``render()`` after one untimed render (fonts, templates)."""
     content = render()
     cpu, wall = [], []
-    for _i in range(times):
+    for _i in range(RENDERS):
         c0, w0 = time.process_time(), time.perf_counter()
         content = render()
         cpu.append(time.process_time() - c0)
