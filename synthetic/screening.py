@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 from synthetic.core import days, plan_stays
-from synthetic.people import at
+from synthetic.people import at, insert
 
 NAME = "screening"
 
@@ -281,10 +281,10 @@ def seed_chunk(options, writer, chunk) -> None:
                 corrections.append(correction)
                 journey["correction"] = correction
 
-    writer.insert(results)
-    writer.insert(needs)
-    writer.insert(motivations)
-    writer.insert(checks)
+    insert(writer, results)
+    insert(writer, needs)
+    insert(writer, motivations)
+    insert(writer, checks)
     for journey in journeys:
         decision = journey.get("decision")
         if decision is None:
@@ -296,7 +296,7 @@ def seed_chunk(options, writer, chunk) -> None:
             decision.need_assessment_id = journey["need"].pk
         decision.motivation_id = journey["motivation"].pk
         decision.contraindication_check_id = journey["check"].pk
-    writer.insert(decisions)
+    insert(writer, decisions)
     for journey in journeys:
         if "correction" in journey:
             journey["correction"].decision_id = journey["decision"].pk
