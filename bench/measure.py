@@ -278,6 +278,10 @@ def measure_page(client, user, spec: PageSpec, *, warmup: int, repeat: int) -> d
     trivial_counts: list[int] = []
     statuses: Counter[str] = Counter()
     errors: list[str] = []
+    # priming: every URL once, not counted (the process's first request of a view fills caches: content types …)
+    for url in spec.urls:
+        _request(client, TRIVIAL_URL, capture=False)
+        _request(client, url, capture=False)
     # warm-up: at least one request of every rotated URL, with the queries counted
     for i in range(max(warmup, len(spec.urls))):
         _ms, status, queries, error = _request(client, TRIVIAL_URL, capture=True)
