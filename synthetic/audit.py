@@ -29,6 +29,19 @@ from zoneinfo import ZoneInfo
 from wmr.models import AuditEntry
 
 NAME = "audit"
+COLUMNS = [
+    "at",
+    "user_id",
+    "username",
+    "action",
+    "object_type",
+    "object_id",
+    "patient_id",
+    "stay_id",
+    "ip_address",
+    "path",
+    "data",
+]
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ONE_DAY = dt.timedelta(days=1)
@@ -86,18 +99,18 @@ class _Stay:
         elif object_type == PATIENT:
             object_id = str(stay.patient_id)
         self.rows.append(
-            AuditEntry(
-                at=when,
-                user_id=user.pk,
-                username=user.username,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                patient_id=stay.patient_id,
-                stay_id=stay.pk if stay_scoped else None,
-                ip_address=address(user),
-                path=path.format(stay.pk),
-                data=data or {},
+            (
+                when,
+                user.pk,
+                user.username,
+                action,
+                object_type,
+                object_id,
+                stay.patient_id,
+                stay.pk if stay_scoped else None,
+                address(user),
+                path.format(stay.pk),
+                data or {},
             )
         )
 
@@ -135,7 +148,7 @@ def stay_rows(options, plan, stay, team, rng, rows: list) -> None:
         )
     s.add(created + dt.timedelta(minutes=1), "primary_therapist", "patients.stay.viewed", "/cases/stays/{}/")
     last = plan.last_day(options.today)
-    if last is None:  # invited: nothing has happened since
+    if last is None or last < plan.admission:  # invited, or admitted today: nothing has happened since
         return
     length = (last - plan.admission).days + 1
 
@@ -308,7 +321,7 @@ def stay_rows(options, plan, stay, team, rng, rows: list) -> None:
 
 def seed_chunk(options, writer, chunk) -> None:
     rng = chunk.rng(options.seed, NAME)
-    rows: list[AuditEntry] = []
+    rows: list[tuple] = []
     for plan, stay in zip(chunk.plans, chunk.stays, strict=True):
         stay_rows(options, plan, stay, chunk.team[stay.pk], rng, rows)
-    writer.copy(rows)
+    writer.copy_values(AuditEntry, COLUMNS, rows)

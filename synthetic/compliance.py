@@ -48,6 +48,21 @@ NOT_APPLICABLE, NOT_YET_DUE = IndicatorState.NOT_APPLICABLE.value, IndicatorStat
 INVITATION, ALL, CODE, WMR = "invitation", "all", "code", "wmr"
 CODE_CORRECTION_SHARE = 0.12
 
+COLUMNS = [
+    "stay_id",
+    "measure",
+    "recommendation",
+    "state",
+    "value",
+    "target",
+    "period_date",
+    "facility_id",
+    "department_code",
+    "is_wmr",
+    "computed_on",
+    "computed_at",
+]
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -195,25 +210,26 @@ def seed_chunk(options, writer, chunk) -> None:
         fresh = plan.status != "discharged" or plan.discharge >= since
         computed_on = options.today if fresh else plan.discharge + dt.timedelta(days=1)
         computed_at = nightly_at if fresh else dt.datetime.combine(computed_on, dt.time(3, 30), tzinfo=BERLIN)
-        dates = {registry.ADMISSION: period_date(stay, registry.ADMISSION)}
-        dates[registry.DISCHARGE] = period_date(stay, registry.DISCHARGE)
+        # the per-stay values as text once (the writer takes ISO text for dates): 25 rows share them
+        dates = {basis: period_date(stay, basis).isoformat() for basis in (registry.ADMISSION, registry.DISCHARGE)}
+        computed_on, computed_at = computed_on.isoformat(), computed_at.isoformat()
         for key, rec, basis, spec in rows_of:
             p_met = plan.compliance ** (spec.k * difficulty.get(key, 1.0))
             state, value = draw(spec, plan, options.today, p_met, rng)
             rows.append(
-                StayIndicator(
-                    stay_id=stay.pk,
-                    measure=key,
-                    recommendation=rec,
-                    state=state,
-                    value=value,
-                    target=spec.target,
-                    period_date=dates[basis],
-                    facility_id=stay.facility_id,
-                    department_code=stay.department_code,
-                    is_wmr=is_wmr,
-                    computed_on=computed_on,
-                    computed_at=computed_at,
+                (
+                    stay.pk,
+                    key,
+                    rec,
+                    state,
+                    value,
+                    spec.target,
+                    dates[basis],
+                    stay.facility_id,
+                    stay.department_code,
+                    is_wmr,
+                    computed_on,
+                    computed_at,
                 )
             )
-    writer.copy(rows)
+    writer.copy_values(StayIndicator, COLUMNS, rows)
