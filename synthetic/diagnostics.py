@@ -97,6 +97,28 @@ ANCHORS = (
     "Im Gruppenkontakt zugewandt, unter Zeitdruck rasch angespannt.",
     "Hält Absprachen zuverlässig ein.",
 )
+RATING_COLUMNS = [
+    "profile_id",
+    "dimension",
+    "value",
+    "not_assessable",
+    "reason",
+    "anchor",
+    "rater_id",
+    "profession",
+    "recorded_at",
+]
+THERAPY_COLUMNS = [
+    "stay_id",
+    "case_id",
+    "item_id",
+    "focus",
+    "dimensions",
+    "minutes_per_week",
+    "ended_on",
+    "created_by_id",
+    "created_at",
+]
 # (catalogue code, focus, minutes per week) of the therapies a conference plans
 THERAPIES = (
     ("work_group_stress", "", 90),
@@ -152,22 +174,20 @@ def prepare(options, writer, fctx) -> None:
             team = [(rng.choice(fctx.staff[p]), p) for p in professions]
             conferences.append(
                 TeamConference(
-                    facility=fctx.facility,
+                    facility_id=fctx.facility.pk,
                     held_on=day,
                     note="Wöchentliche WMR-Fallkonferenz",
-                    created_by=team[0][0],
+                    created_by_id=team[0][0].pk,
                     created_at=_at(day, rng),
                 )
             )
             teams.append(team)
         day += days(7)
     writer.insert(conferences)
-    writer.copy(
-        [
-            ConferenceParticipant(conference_id=c.pk, user_id=u.pk, name=u.display_name, profession=p)
-            for c, team in zip(conferences, teams, strict=True)
-            for u, p in team
-        ]
+    writer.copy_values(
+        ConferenceParticipant,
+        ["conference_id", "user_id", "name", "profession"],
+        [(c.pk, u.pk, u.display_name, p) for c, team in zip(conferences, teams, strict=True) for u, p in team],
     )
     fctx.extra["diagnostics.conferences"] = ([c.held_on for c in conferences], conferences)
 
@@ -238,13 +258,13 @@ def _sessions(rng, rows: _StayRows, team, last: dt.date, compliant: bool) -> Non
     for held_on, minutes, professions, staff, content, phase in wanted:
         if held_on <= last:
             session = DiagnosticSession(
-                stay=rows.stay,
+                stay_id=rows.stay.pk,
                 phase=phase,
                 held_on=held_on,
                 minutes=minutes,
                 professions=sorted(professions),
                 content=content,
-                created_by=staff[0],
+                created_by_id=staff[0].pk,
                 created_at=_at(held_on, rng),
             )
             rows.sessions.append((session, staff))
@@ -258,7 +278,7 @@ def _job(rng, rows: _StayRows, team, last: dt.date, compliant: bool) -> None:
     kldb, tasks, physical, mental = _job_for(occupation)
     source = _pick(rng, SOURCES)
     rows.job = JobDescription(
-        stay=rows.stay,
+        stay_id=rows.stay.pk,
         job_title=occupation,
         kldb_code=kldb if rng.random() < 0.8 else "",
         hours_per_week=Decimal(rng.choice((20, 25, 30, 35, 38.5, 39, 40, 40))).quantize(Decimal("0.1")),
@@ -269,7 +289,7 @@ def _job(rng, rows: _StayRows, team, last: dt.date, compliant: bool) -> None:
         source=source,
         source_note="Stellenbeschreibung der Personalabteilung" if source == "company" else "",
         recorded_on=recorded_on,
-        created_by=team["social_worker"],
+        created_by_id=team["social_worker"].pk,
         created_at=_at(recorded_on, rng),
     )
 
@@ -313,15 +333,15 @@ def _profiles(rng, rows: _StayRows, team, fctx, last: dt.date, compliant: bool) 
     job_title = rows.job.job_title if rows.job else stay.occupation
     if cap_on <= last:
         rows.capacity = Profile(
-            stay=stay,
+            stay_id=stay.pk,
             kind=ProfileKind.CAPACITY,
-            instrument=instrument,
+            instrument_id=instrument.pk,
             timepoint=Timepoint.ADMISSION,
             reference_context=context,
             reference_job_title=job_title if context == "concrete_job" else "",
             evidence_sources=sorted(rng.sample(EVIDENCE, rng.randint(2, 3))),
             rated_on=cap_on,
-            created_by=psych,
+            created_by_id=psych.pk,
             created_at=_at(cap_on, rng),
         )
         raters = [(psych, "psychologist", split), (ot, "occupational_therapist", len(codes) - split)]
@@ -331,14 +351,13 @@ def _profiles(rng, rows: _StayRows, team, fctx, last: dt.date, compliant: bool) 
     if rows.job is not None:
         dem_on = max(rows.job.recorded_on, plan.day(rng.randint(4, 7) if compliant else rng.randint(9, 14)))
         if dem_on <= last:
-            rows.demand = Profile(
-                stay=stay,
+            rows.demand = Profile(  # job_description_id once the job description has its primary key
+                stay_id=stay.pk,
                 kind=ProfileKind.DEMAND,
-                instrument=instrument,
+                instrument_id=instrument.pk,
                 timepoint=Timepoint.ADMISSION,
-                job_description=rows.job,
                 rated_on=dem_on,
-                created_by=social,
+                created_by_id=social.pk,
                 created_at=_at(dem_on, rng),
             )
             demand = {c: _clamp(rng.gauss(2.3, 1.1)) for c in codes}
@@ -349,12 +368,12 @@ def _profiles(rng, rows: _StayRows, team, fctx, last: dt.date, compliant: bool) 
     self_on = plan.day(rng.randint(3, 6))
     if rng.random() < 0.35 and self_on <= last:
         profile = Profile(
-            stay=stay,
+            stay_id=stay.pk,
             kind=ProfileKind.SELF,
-            instrument=instrument,
+            instrument_id=instrument.pk,
             timepoint=Timepoint.ADMISSION,
             rated_on=self_on,
-            created_by=psych,
+            created_by_id=psych.pk,
             created_at=_at(self_on, rng),
         )
         values = {c: _clamp((v if v is not None else severity) + rng.gauss(0.3, 0.8)) for c, v in impairment.items()}
@@ -369,15 +388,15 @@ def _profiles(rng, rows: _StayRows, team, fctx, last: dt.date, compliant: bool) 
     dis_on = plan.discharge - days(rng.randint(0, 2))
     if rows.capacity is not None and plan.status == "discharged" and rng.random() <= plan.compliance:
         profile = Profile(
-            stay=stay,
+            stay_id=stay.pk,
             kind=ProfileKind.CAPACITY,
-            instrument=instrument,
+            instrument_id=instrument.pk,
             timepoint=Timepoint.DISCHARGE,
             reference_context=context,
             reference_job_title=rows.capacity.reference_job_title,
             evidence_sources=sorted(rng.sample(EVIDENCE, 2)),
             rated_on=dis_on,
-            created_by=psych,
+            created_by_id=psych.pk,
             created_at=_at(dis_on, rng),
         )
         values = {c: (None if v is None else _clamp(v - rng.choice((0, 0, 1, 1, 2)))) for c, v in impairment.items()}
@@ -405,38 +424,25 @@ def seed_chunk(options, writer, chunk) -> None:
         stays.append(rows)
     sessions = [s for rows in stays for s, _ in rows.sessions]
     writer.insert(sessions)
-    through = DiagnosticSession.staff.through
-    writer.copy(
-        [
-            through(diagnosticsession_id=s.pk, user_id=u.pk)
-            for rows in stays
-            for s, staff in rows.sessions
-            for u in staff
-        ]
+    writer.copy_values(
+        DiagnosticSession.staff.through,
+        ["diagnosticsession_id", "user_id"],
+        [(s.pk, u.pk) for rows in stays for s, staff in rows.sessions for u in staff],
     )
     writer.insert([rows.job for rows in stays if rows.job is not None])
-    profiles = [p for rows in stays for p, _ in rows.profiles]
-    for profile in profiles:
-        if profile.job_description is not None:
-            profile.job_description_id = profile.job_description.pk
-    writer.insert(profiles)
-    writer.copy(
+    for rows in stays:
+        if rows.demand is not None:
+            rows.demand.job_description_id = rows.job.pk
+    writer.insert([p for rows in stays for p, _ in rows.profiles])
+    writer.copy_values(
+        ProfileRating,
+        RATING_COLUMNS,
         [
-            ProfileRating(
-                profile_id=profile.pk,
-                dimension=code,
-                value=value,
-                not_assessable=not_assessable,
-                reason=NOT_ASSESSABLE if not_assessable else "",
-                anchor=anchor,
-                rater_id=rater.pk,
-                profession=profession,
-                recorded_at=at,
-            )
+            (profile.pk, code, value, na, NOT_ASSESSABLE if na else "", anchor, rater.pk, profession, at)
             for rows in stays
             for profile, ratings in rows.profiles
-            for code, value, not_assessable, anchor, rater, profession, at in ratings
-        ]
+            for code, value, na, anchor, rater, profession, at in ratings
+        ],
     )
     _conference_cases(options, writer, chunk, rng, stays)
 
@@ -512,15 +518,15 @@ def _conference_cases(options, writer, chunk, rng, stays: list[_StayRows]) -> No
             flagged = [(row.code, row.status.value) for row in comparison.rows if row.status.value in FLAGGED]
         cases.append(
             ConferenceCase(
-                conference=conference,
-                stay=rows.stay,
-                capacity_profile=rows.capacity if with_cmp else None,
-                demand_profile=rows.demand if with_cmp else None,
+                conference_id=conference.pk,
+                stay_id=rows.stay.pk,
+                capacity_profile_id=rows.capacity.pk if with_cmp else None,
+                demand_profile_id=rows.demand.pk if with_cmp else None,
                 snapshot=snapshot,
                 findings=""
                 if not flagged or rng.random() < 0.3
                 else "Überforderung bestätigt; Therapieplanung angepasst.",
-                created_by=chunk.team[rows.stay.pk]["primary_therapist"],
+                created_by_id=chunk.team[rows.stay.pk]["primary_therapist"].pk,
                 created_at=_at(conference.held_on, rng),
             )
         )
@@ -534,31 +540,25 @@ def _conference_cases(options, writer, chunk, rng, stays: list[_StayRows]) -> No
             if rng.random() < 0.1:
                 continue  # not decided yet
             dismissed = rng.random() < 0.2
-            flags.append(
-                ConferenceFlag(
-                    case_id=case.pk,
-                    dimension=code,
-                    status=status,
-                    decision="dismissed" if dismissed else "confirmed",
-                    note="Im Stationsalltag nicht bestätigt." if dismissed else "",
-                )
-            )
+            note = "Im Stationsalltag nicht bestätigt." if dismissed else ""
+            flags.append((case.pk, code, status, "dismissed" if dismissed else "confirmed", note))
             if not dismissed and status != "underload":
                 confirmed.append(code)
         if not flagged:
             continue
         for item, focus, minutes in catalogue[: rng.randint(1, len(catalogue))] if catalogue else ():
             therapies.append(
-                PlannedTherapy(
-                    stay_id=case.stay_id,
-                    case_id=case.pk,
-                    item_id=item.pk,
-                    focus=focus,
-                    dimensions=confirmed[:3],
-                    minutes_per_week=minutes,
-                    created_by_id=case.created_by_id,
-                    created_at=case.created_at,
+                (
+                    case.stay_id,
+                    case.pk,
+                    item.pk,
+                    focus,
+                    confirmed[:3],
+                    minutes,
+                    None,
+                    case.created_by_id,
+                    case.created_at,
                 )
             )
-    writer.copy(flags)
-    writer.copy(therapies)
+    writer.copy_values(ConferenceFlag, ["case_id", "dimension", "status", "decision", "note"], flags)
+    writer.copy_values(PlannedTherapy, THERAPY_COLUMNS, therapies)

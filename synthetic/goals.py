@@ -147,7 +147,8 @@ class _Stay:
     end: tuple | None = None  # (reviewed_on, [outcome per goal]) on the version agreed at discharge
 
 
-def _goal_rows(rng, named: str, agreement, review_on: dt.date, count: int) -> list[Goal]:
+def _goal_rows(rng, named: str, review_on: dt.date, count: int) -> list[Goal]:
+    """The goals of version 1 (``agreement_id`` is set once the agreement has its primary key)."""
     used: set[str] = set()
     goals = []
     for position in range(1, count + 1):
@@ -156,7 +157,6 @@ def _goal_rows(rng, named: str, agreement, review_on: dt.date, count: int) -> li
         used.add(text)
         goals.append(
             Goal(
-                agreement=agreement,
                 position=position,
                 area=area,
                 text=text,
@@ -183,19 +183,19 @@ def _plan_stay(rng, options, plan, stay, team) -> _Stay | None:
     agreed_on = written_on + days(rng.choice((0, 1, 1, 2)))
     agreed = agreed_on <= last
     v1 = GoalAgreement(
-        stay=stay,
+        stay_id=stay.pk,
         version=1,
         status=AgreementStatus.AGREED if agreed else AgreementStatus.DRAFT,
         written_on=written_on,
         agreed_on=agreed_on if agreed else None,
         agreed_how=rng.choice((AgreedHow.CONVERSATION, AgreedHow.SIGNED, AgreedHow.SIGNED)) if agreed else "",
         note=rng.choice(NOTES),
-        created_by=therapist,
+        created_by_id=therapist.pk,
         created_at=_at(written_on, rng),
     )
     review_on = plan.day(rng.randint(14, 18))
     named = f"Sozialdienst ({team['social_worker'].display_name})"
-    goals = _goal_rows(rng, named, v1, review_on, rng.randint(3, 5))
+    goals = _goal_rows(rng, named, review_on, rng.randint(3, 5))
     entry = _Stay(stay=stay, therapist=therapist, named=named, v1=v1, goals1=goals)
     if not agreed:
         return entry
@@ -224,7 +224,7 @@ def _copy(rng, plan, agreement: GoalAgreement, by, last: dt.date) -> None:
     if rng.random() <= plan.compliance:
         on = min(last, agreement.agreed_on + days(rng.choice((0, 0, 1, 2))))
         agreement.copy_handed_over_on = on
-        agreement.copy_handed_over_by = by
+        agreement.copy_handed_over_by_id = by.pk
 
 
 def _next_version(rng, plan, entry: _Stay, outcomes: list[str], reviewed_on: dt.date, last: dt.date):
@@ -232,20 +232,19 @@ def _next_version(rng, plan, entry: _Stay, outcomes: list[str], reviewed_on: dt.
     agreed_on = reviewed_on + days(rng.choice((0, 1, 2)))
     agreed = agreed_on <= last
     v2 = GoalAgreement(
-        stay=entry.stay,
+        stay_id=entry.stay.pk,
         version=2,
         status=AgreementStatus.AGREED if agreed else AgreementStatus.DRAFT,
         written_on=reviewed_on,
         agreed_on=agreed_on if agreed else None,
         agreed_how=AgreedHow.SIGNED if agreed else "",
         note=f"Neue Version nach der Überprüfung vom {reviewed_on:%d.%m.%Y}.",
-        created_by=entry.therapist,
+        created_by_id=entry.therapist.pk,
         created_at=_at(reviewed_on, rng),
     )
     goals = []
     for goal, outcome in zip(entry.goals1, outcomes, strict=True):
         copy = Goal(
-            agreement=v2,
             position=goal.position,
             area=goal.area,
             text=goal.text,
@@ -276,49 +275,54 @@ def seed_chunk(options, writer, chunk) -> None:
     writer.insert([e.v1 for e in entries])
     for e in entries:
         if e.v2 is not None:
-            e.v2.previous = e.v1
+            e.v2.previous_id = e.v1.pk
     writer.insert([e.v2 for e in entries if e.v2 is not None])
-    goals1 = [g for e in entries for g in e.goals1]
-    for goal in goals1:
-        goal.agreement_id = goal.agreement.pk
-    writer.insert(goals1)
-    goals2 = []
+    goals = []
+    for e in entries:
+        for goal in e.goals1:
+            goal.agreement_id = e.v1.pk
+            goals.append(goal)
+    writer.insert(goals)
+    goals = []
     for e in entries:
         for old, new in zip(e.goals1, e.goals2, strict=False):
-            new.agreement_id, new.previous = e.v2.pk, old
-            goals2.append(new)
-    writer.insert(goals2)
-    reviews, outcomes = [], []
+            new.agreement_id, new.previous_id = e.v2.pk, old.pk
+            goals.append(new)
+    writer.insert(goals)
+    reviews = []  # (review, goals, outcome codes)
     for e in entries:
+        by = e.therapist.pk
         if e.mid is not None:
             on, codes, note = e.mid
             review = GoalReview(
-                agreement=e.v1,
+                agreement_id=e.v1.pk,
                 occasion=Occasion.AFTER_DIAGNOSTICS,
                 reviewed_on=on,
                 note=note,
-                new_version=e.v2,
-                created_by=e.therapist,
+                new_version_id=e.v2.pk if e.v2 is not None else None,
+                created_by_id=by,
                 created_at=_at(on, rng),
             )
             reviews.append((review, e.goals1, codes))
         if e.end is not None:
             on, codes = e.end
-            agreed = e.v2 if e.v2 is not None and e.v2.status == AgreementStatus.AGREED else e.v1
-            goals = e.goals2 if agreed is e.v2 else e.goals1
+            second = e.v2 is not None and e.v2.status == AgreementStatus.AGREED
             review = GoalReview(
-                agreement=agreed,
+                agreement_id=(e.v2 if second else e.v1).pk,
                 occasion=Occasion.DISCHARGE,
                 reviewed_on=on,
-                created_by=e.therapist,
+                created_by_id=by,
                 created_at=_at(on, rng),
             )
-            reviews.append((review, goals, codes))
+            reviews.append((review, e.goals2 if second else e.goals1, codes))
     writer.insert([r for r, _, _ in reviews])
-    for review, goals, codes in reviews:
-        outcomes += [
-            GoalOutcome(review_id=review.pk, goal_id=goal.pk, outcome=code)
+    writer.copy_values(
+        GoalOutcome,
+        ["review_id", "goal_id", "outcome", "note"],
+        [
+            (review.pk, goal.pk, code, "")
+            for review, goals, codes in reviews
             for goal, code in zip(goals, codes, strict=True)
-        ]
-    writer.copy(outcomes)
+        ],
+    )
     chunk.extra["goals.agreements"] = {e.stay.pk: (e.v2 if e.v2 and e.v2.agreed_on else e.v1) for e in entries}
