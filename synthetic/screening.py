@@ -86,19 +86,27 @@ def _stored(scored) -> dict:
     }
 
 
+_POOLS: dict[str, dict] = {}  # the pool is pure (definition, rule, seed): scored once per process
+
+
 def _pool(definition: dict, rule: dict, seed: int) -> dict[tuple[int, str], list[dict]]:
-    """(age band index, "positive" | "negative") → scored answer sets (20–40 each)."""
+    """(age band index, "positive" | "negative") → scored answer sets (about 25 each)."""
+    import json
     import random
 
     from screening.instruments.engine import score
 
+    key = json.dumps([definition["code"], definition["version"], rule, seed], sort_keys=True)
+    if key in _POOLS:
+        return _POOLS[key]
     rng = random.Random(f"{seed}/screening/pool")
     pool: dict[tuple[int, str], list[dict]] = {}
     for index, band in enumerate(AGE_BANDS):
         for high in (True, False):
-            for _ in range(40):
+            for _ in range(25):
                 stored = _stored(score(definition, _answers(rng, definition, band, high), rule))
                 pool.setdefault((index, stored["status"]), []).append(stored)
+    _POOLS[key] = pool
     return pool
 
 
