@@ -1,6 +1,8 @@
 """The synthetic audit rows (synthetic/audit.py): as the app writes them, by the stay's care team, on the stay's days
 (never after yesterday, nothing but the pre-admission rows for invited stays), and readable by the app's pages."""
 
+import datetime
+import random
 from collections import Counter, defaultdict
 from zoneinfo import ZoneInfo
 
@@ -101,3 +103,21 @@ def test_the_privacy_officers_access_report_reads_them(audit_rows, client):
     response = client.get(reverse("privacy:report", args=[stay.patient_id]))
     assert response.status_code == 200
     assert str(stay.number) in response.content.decode()
+
+
+def test_a_stay_admitted_today_has_only_its_pre_admission_rows():
+    from types import SimpleNamespace
+
+    from synthetic import audit as part
+    from synthetic.core import TEAM, Options, StayPlan
+
+    options = Options(stays=1, facilities=1, seed=1, today=TODAY)
+    plan = StayPlan(TODAY, TODAY + datetime.timedelta(days=34), "admitted", "3197", True, 1.0)
+    created = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=BERLIN)
+    stay = SimpleNamespace(pk=7, patient_id=3, created_at=created)
+    team = {function: SimpleNamespace(pk=n + 1, username=f"u{n}") for n, function in enumerate(TEAM)}
+    rows: list = []
+    part.stay_rows(options, plan, stay, team, random.Random(1), rows)
+    actions = {row[part.COLUMNS.index("action")] for row in rows}
+    assert actions == PRE_ADMISSION
+    assert all(row[0].date() < TODAY for row in rows)
