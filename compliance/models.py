@@ -46,7 +46,11 @@ class StayIndicator(models.Model):
         verbose_name = _("indicator result of a stay")
         verbose_name_plural = _("indicator results of stays")
         constraints = [models.UniqueConstraint(fields=["stay", "measure"], name="stay_indicator_unique_measure")]
-        indexes = [models.Index(fields=["facility", "measure", "period_date"], name="stay_indicator_dashboard")]
+        indexes = [
+            models.Index(fields=["facility", "measure", "period_date"], name="stay_indicator_dashboard"),
+            # issue 10: the newest result of a facility, part of the dashboard cache's key (compliance.selectors)
+            models.Index(fields=["facility", "computed_at"], name="stay_indicator_computed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stay_id} {self.measure}: {self.state}"

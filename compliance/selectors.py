@@ -3,7 +3,8 @@
 ``facility_dashboard(*, facility, period, filters, today) -> Dashboard`` costs the same number of queries whatever the
 number of stays (``tests/compliance/test_query_budget.py``):
 
-1. the facility's thresholds (``ComplianceSettings``);
+1. the facility's thresholds (``ComplianceSettings``) with the cache key's fingerprint (newest stored result);
+   2–6 and 2.7 below come from Django's cache (``compliance.dashboard_cache``) while no result of the facility changed;
 2. the rates: one aggregate over the period's ``StayIndicator`` rows grouped by measure, the states counted with
    ``Count(filter=Q(state=...))``;
 3. the four-quarter trend: the same grouped by measure, year and quarter (``ExtractYear``/``ExtractQuarter`` on
@@ -31,7 +32,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
-from compliance import registry, rules
+from compliance import dashboard_cache, registry, rules
 from compliance.catalogue import SECTIONS, Recommendation, recommendations
 from compliance.models import ComplianceSettings, SelfAssessment, StayIndicator
 from compliance.periods import Period, previous_quarters
@@ -278,13 +279,28 @@ def self_assessment_answers(facility, year: int) -> dict[str, str]:
 # --- the dashboard ---------------------------------------------------------------------------------------------------
 
 
+# The facility measures whose inputs change only with a write to a stay (2.7: screenings, decisions, discharge dates):
+# cached with the stay aggregates. The others (2.8 quarterly reports, 9.12 conferences) are a few queries, read live.
+CACHED_FACILITY_MEASURES = frozenset({"positive_screening_share"})
+
+
+def _facility_results(fn, facility, period: Period, quarters: list[Period], today) -> dict[str, object]:
+    """A facility-level indicator's results by period code: the period's and each trend quarter's (the period's own
+    result where the period is that quarter)."""
+    results = {period.code: fn(facility, period, today)}
+    for quarter in quarters:
+        if quarter.code not in results:
+            results[quarter.code] = fn(facility, quarter, today)
+    return results
+
+
 def _facility_row(
-    rec: Recommendation, fn, facility, period: Period, quarters: list[Period], today, thresholds
+    rec: Recommendation, results: dict, period: Period, quarters: list[Period], thresholds
 ) -> IndicatorRow:
-    """A facility-level indicator: the period's result, its trend (the function again per quarter; the period's own
-    result where the period is that quarter), the light against the recommendation's own bar where it names one."""
-    result = fn(facility, period, today)
-    trend = [(q, (result if q == period else fn(facility, q, today)).rate) for q in quarters]
+    """A facility-level indicator: the period's result, its trend, the light against the recommendation's own bar
+    where it names one."""
+    result = results[period.code]
+    trend = [(q, results[q.code].rate) for q in quarters]
     rate = Rate(numerator=result.numerator, denominator=result.denominator)
     return IndicatorRow(
         recommendation=rec,
@@ -297,19 +313,89 @@ def _facility_row(
     )
 
 
+@dataclass
+class StayFigures:
+    """The dashboard's figures that are aggregates over the facility's stays (cached, ``dashboard_cache``)."""
+
+    rates: dict
+    trend: dict
+    stays: int
+    outcome_stays: int
+    topics: dict
+    workflows: dict
+    facility_results: dict  # measure → period code → FacilityResult, for CACHED_FACILITY_MEASURES
+
+
+def stay_figures(*, facility, period: Period, filters: Filters, today: dt.date) -> StayFigures:
+    """The aggregates over the period's stays, computed (a constant number of queries, module docstring)."""
+    rows = _results(facility, filters)
+    quarters = previous_quarters(period, TREND_QUARTERS)
+    stays, outcome_stays = stay_counts(rows, period)
+    period_stays = _period_stays(rows, period)
+    facility_fns = registry.facility_measures()
+    return StayFigures(
+        rates=stay_rates(rows, period),
+        trend=dict(stay_trend(rows, quarters)),
+        stays=stays,
+        outcome_stays=outcome_stays,
+        topics=topics_covered(period_stays),
+        workflows=workflows_recorded(period_stays),
+        facility_results={
+            measure: _facility_results(facility_fns[measure], facility, period, quarters, today)
+            for measure in sorted(CACHED_FACILITY_MEASURES & set(facility_fns))
+        },
+    )
+
+
+def thresholds_and_fingerprint(facility) -> tuple[rules.Thresholds, tuple]:
+    """The facility's thresholds (as ``thresholds_for``) and what changes whenever its stored results change by any
+    path (a refresh, the nightly job, a bulk load that bypasses ``refresh_stay``): the newest ``computed_at`` of the
+    facility's rows and the newest row id of the table. One query: the settings joined, the two as index lookups
+    (``stay_indicator_computed`` and the primary key)."""
+    newest = StayIndicator.objects.filter(facility=OuterRef("pk")).order_by("-computed_at").values("computed_at")[:1]
+    last_id = StayIndicator.objects.order_by("-pk").values("pk")[:1]
+    found = (
+        type(facility)
+        .objects.select_related("compliance_settings")
+        .annotate(newest_result=Subquery(newest), last_result=Subquery(last_id))
+        .get(pk=facility.pk)
+    )
+    try:
+        settings = found.compliance_settings
+    except ComplianceSettings.DoesNotExist:
+        settings = None
+    return rules.thresholds_from(settings), (str(found.newest_result), str(found.last_result))
+
+
+def cached_stay_figures(
+    *, facility, period: Period, filters: Filters, today: dt.date, fingerprint: tuple = ()
+) -> StayFigures:
+    """``stay_figures`` from the cache, keyed by facility, period, filters and day; a refresh of one of the facility's
+    stays (``compliance.services.refresh_stay``) makes the next read compute them anew."""
+    return dashboard_cache.cached(
+        facility.pk,
+        (
+            period.code,
+            filters.department,
+            filters.wmr,
+            filters.team_user_id,
+            today.isoformat(),
+            *fingerprint,
+        ),
+        lambda: stay_figures(facility=facility, period=period, filters=filters, today=today),
+    )
+
+
 def facility_dashboard(*, facility, period: Period, filters: Filters, today: dt.date) -> Dashboard:
     """The facility's dashboard for ``period``: per catalogue section its indicators (rate, four-quarter trend,
     light), topics covered, workflow records and this year's self-assessment answers. Constant number of queries
-    (module docstring)."""
-    thresholds = thresholds_for(facility)
-    rows = _results(facility, filters)
+    (module docstring); the aggregates over stays come from the cache when no stay of the facility changed since."""
+    thresholds, fingerprint = thresholds_and_fingerprint(facility)
     quarters = previous_quarters(period, TREND_QUARTERS)
-    rates = stay_rates(rows, period)
-    trend = stay_trend(rows, quarters)
-    stays, outcome_stays = stay_counts(rows, period)
-    period_stays = _period_stays(rows, period)
-    topics = topics_covered(period_stays)
-    workflows = workflows_recorded(period_stays)
+    figures = cached_stay_figures(
+        facility=facility, period=period, filters=filters, today=today, fingerprint=fingerprint
+    )
+    rates, trend, topics, workflows = figures.rates, figures.trend, figures.topics, figures.workflows
     answers = self_assessment_answers(facility, period.year)
     facility_fns = registry.facility_measures()
 
@@ -318,7 +404,10 @@ def facility_dashboard(*, facility, period: Period, filters: Filters, today: dt.
     for rec in recommendations():
         block = blocks.setdefault(rec.section, SectionBlock(section=rec.section, label=rec.section))
         if rec.kind == "indicator" and rec.measure in facility_fns:
-            row = _facility_row(rec, facility_fns[rec.measure], facility, period, quarters, today, thresholds)
+            results = figures.facility_results.get(rec.measure) or _facility_results(
+                facility_fns[rec.measure], facility, period, quarters, today
+            )
+            row = _facility_row(rec, results, period, quarters, thresholds)
             block.indicators.append(row)
             if rec.measure == "positive_screening_share":
                 positive_screening = row
@@ -344,7 +433,7 @@ def facility_dashboard(*, facility, period: Period, filters: Filters, today: dt.
         period=period,
         filters=filters,
         today=today,
-        stays=stays,
+        stays=figures.stays,
         sections=[
             block
             for block in blocks.values()
@@ -352,7 +441,7 @@ def facility_dashboard(*, facility, period: Period, filters: Filters, today: dt.
         ],
         positive_screening=positive_screening,
         thresholds=thresholds.as_dict(),
-        outcome_stays=outcome_stays,
+        outcome_stays=figures.outcome_stays,
     )
 
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from compliance import registry
+from compliance import dashboard_cache, registry
 from compliance.catalogue import by_measure
 from compliance.models import StayIndicator
 from compliance.periods import current_quarter, previous_quarters
@@ -98,6 +98,7 @@ def refresh_stay(stay: Stay, *, today: dt.date | None = None) -> int:
             ],
         )
         StayIndicator.objects.filter(stay=stay).exclude(measure__in=list(results)).delete()
+        dashboard_cache.bump_on_commit(stay.facility_id)  # the facility's cached dashboards are out of date
     return len(rows)
 
 

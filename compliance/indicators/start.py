@@ -6,8 +6,8 @@ registry calls (see compliance/registry.py for the contract). The judgement is `
   in 9 queries per stay — the screening app's ``stay_assignment`` (8: results, setting, need assessments, motivations,
   checks, decisions, corrections, contraindication labels) and the stay's invitation letters (1).
 - Facility measures 2.7 and 2.8: ``fn(facility, period, today) -> FacilityResult``. 2.7 loads the facts of the
-  stays discharged in the period the way the quarterly report does (``screening.services.reports``: six queries,
-  reading the period's discharges only); 2.8 reads the quarterly reports (1 query).
+  stays discharged in the period as the quarterly report judges them (``screening.services.reports``: three queries
+  of plain rows, the period's discharges only); 2.8 reads the quarterly reports (1 query).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def stay_results(stay, today: dt.date) -> dict[str, IndicatorResult]:
 def positive_screening_share(facility, period, today: dt.date) -> FacilityResult:
     """Rec. 2.7 for ``facility`` and ``period`` (a ``compliance.periods.Period``): the quarterly report's facts
     (``screening.services.reports``) of the stays discharged in the period by ``today`` — the only ones the share
-    counts (Q-1) — judged by ``start_rules.positive_screening_share``. Six queries; the stays read are the period's
+    counts (Q-1) — judged by ``start_rules.positive_screening_share``. Three queries; the stays read are the period's
     discharges, whatever the facility's history."""
     facts = discharged_stay_facts(facility, period.start, min(period.end, today))
     return rules.positive_screening_share(facts, period.start, period.end, period.label, today)
