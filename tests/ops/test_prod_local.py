@@ -31,7 +31,7 @@ BASE = f"http://{HOST}:{PORT}"
 SCRIPT = str(REPO / "scripts" / "prod-local")
 HEALTHY_WITHIN_SECONDS = 60
 STOP_WITHIN_SECONDS = 30
-STARTED = re.compile(r"\| (\w+)\.\d+ started \(pid=(\d+)\)")  # honcho: "system | web.1 started (pid=123)"
+STARTED = re.compile(r"\| ([\w-]+)\.\d+ started \(pid=(\d+)\)")  # honcho: "system | web.1 started (pid=123)"
 
 
 @dataclass
