@@ -48,8 +48,10 @@ def stay_facts(facility: Facility, year: int, quarter: int) -> tuple[list[quota.
     every stay of the facility's history), a semi-join on the quarter's decisions instead.
     """
     first, last = quota.quarter_bounds(year, quarter)
-    decided = AssignmentDecision.objects.filter(stay__facility=facility, decided_on__range=(first, last)).values(
-        "stay_id"
+    decided = (
+        AssignmentDecision.objects.filter(stay__facility=facility, decided_on__range=(first, last))
+        .order_by()
+        .values("stay_id")
     )
     stays = Stay.objects.filter(facility=facility, admission_date__lte=last).filter(
         Q(admission_date__gte=first)
