@@ -33,7 +33,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from synthetic.core import days
-from synthetic.therapy import at, reserve_ids
+from synthetic.therapy import Row, at, copy_objects, reserve_ids
 
 NAME = "reintegration"
 ONE_DAY = dt.timedelta(days=1)
@@ -136,7 +136,7 @@ def seed_chunk(options, writer, chunk) -> None:
             working_days = 5 if rng.random() < 0.85 else 4
             hours = rng.choice((Decimal("8.00"), Decimal("8.00"), Decimal("8.00"), Decimal("7.50"), Decimal("6.00")))
             disability = rng.choices(("none", "severe", "equal_status"), (88, 8, 4))[0]
-            situation = WorkSituation(
+            situation = Row(
                 stay_id=stay.pk,
                 working_days_per_week=working_days,
                 hours_per_day=hours,
@@ -162,7 +162,7 @@ def seed_chunk(options, writer, chunk) -> None:
                     absences.append(sickleave.AbsenceFact(end - days(rng.randint(1, 5)), end, "uncertified"))
             for absence in absences:
                 periods.append(
-                    SickLeavePeriod(
+                    Row(
                         stay_id=stay.pk,
                         kind=absence.kind,
                         starts_on=absence.starts_on,
@@ -185,7 +185,7 @@ def seed_chunk(options, writer, chunk) -> None:
                     continue
                 values, weights = zip(*outcomes, strict=True)
                 examinations.append(
-                    TriggerExamination(
+                    Row(
                         stay_id=stay.pk,
                         kind=kind,
                         examined_on=on,
@@ -236,9 +236,9 @@ def seed_chunk(options, writer, chunk) -> None:
         if plan.status == "discharged" or (plan.discharge - today).days <= 3:
             letters.append(_letter_values(rng, options, plan, stay, team, compliant, contacts.get(stay.pk, {})))
 
-    writer.copy(situations)
-    writer.copy(periods)
-    writer.copy(examinations)
+    copy_objects(writer, WorkSituation, situations)
+    copy_objects(writer, SickLeavePeriod, periods)
+    copy_objects(writer, TriggerExamination, examinations)
     graded_rows = _write_graded(writer, graded)
     rtw_rows = _write_rtw(writer, rtw)
     _write_letters(writer, letters, counted, rtw_rows, graded_rows)
@@ -357,7 +357,7 @@ def _write_graded(writer, graded: list[dict]) -> dict[int, dict]:
     from reintegration import hamburg
     from reintegration.models import GradedReturnPlan, PlanConsent, PlanStep, PlanTask
 
-    plans = [GradedReturnPlan(**spec["values"]) for spec in graded]
+    plans = [Row(**spec["values"]) for spec in graded]
     ids = reserve_ids(GradedReturnPlan, len(plans))
     steps, consents, tasks = [], [], []
     for plan, pk, spec in zip(plans, ids, graded, strict=True):
@@ -365,7 +365,7 @@ def _write_graded(writer, graded: list[dict]) -> dict[int, dict]:
         spec["plan"] = plan
         for position, step in enumerate(spec["steps"], start=1):
             steps.append(
-                PlanStep(
+                Row(
                     plan_id=pk,
                     position=position,
                     weeks=step.weeks,
@@ -377,7 +377,7 @@ def _write_graded(writer, graded: list[dict]) -> dict[int, dict]:
             )
         for party, state, on, signed_by, reason, by in spec["consents"]:
             consents.append(
-                PlanConsent(
+                Row(
                     plan_id=pk,
                     party=party,
                     state=state,
@@ -389,11 +389,11 @@ def _write_graded(writer, graded: list[dict]) -> dict[int, dict]:
                 )
             )
         for kind, due_on, note in spec["tasks"]:
-            tasks.append(PlanTask(plan_id=pk, kind=kind, due_on=due_on, note=note[:300], created_at=plan.created_at))
-    writer.copy(plans)
-    writer.copy(steps)
-    writer.copy(consents)
-    writer.copy(tasks)
+            tasks.append(Row(plan_id=pk, kind=kind, due_on=due_on, note=note[:300], created_at=plan.created_at))
+    copy_objects(writer, GradedReturnPlan, plans)
+    copy_objects(writer, PlanStep, steps)
+    copy_objects(writer, PlanConsent, consents)
+    copy_objects(writer, PlanTask, tasks)
     return {spec["values"]["stay_id"]: spec for spec in graded}
 
 
@@ -412,7 +412,7 @@ def _write_rtw(writer, rtw: list[dict]) -> dict[int, dict]:
     for spec in rtw:
         agreed = spec["agreed"]
         plans.append(
-            RtwPlan(
+            Row(
                 stay_id=spec["stay"].pk,
                 version=1,
                 status="agreed" if agreed else "draft",
@@ -432,7 +432,7 @@ def _write_rtw(writer, rtw: list[dict]) -> dict[int, dict]:
         spec["step_rows"] = []
         spec["stakeholder_rows"] = []
         for position, (text, after, responsible) in enumerate(spec["steps"], start=1):
-            step = RtwStep(
+            step = Row(
                 plan_id=pk,
                 position=position,
                 text=text,
@@ -447,15 +447,15 @@ def _write_rtw(writer, rtw: list[dict]) -> dict[int, dict]:
             if consent is None or consent.given_on > on or (consent.withdrawn_on and consent.withdrawn_on <= on):
                 continue
             contact = spec["contacts"].get(contact_kind)
-            row = RtwStakeholder(
+            row = Row(
                 plan_id=pk, kind=kind, contact_id=contact.pk if contact else None, consent_id=consent.pk, role=role
             )
             row.contact_label = (contact.organisation or contact.person) if contact else ""
             stakeholders.append(row)
             spec["stakeholder_rows"].append(row)
-    writer.copy(plans)
-    writer.copy(steps)
-    writer.copy(stakeholders)
+    copy_objects(writer, RtwPlan, plans)
+    copy_objects(writer, RtwStep, steps)
+    copy_objects(writer, RtwStakeholder, stakeholders)
     return {spec["stay"].pk: spec for spec in rtw}
 
 
@@ -665,7 +665,7 @@ def _write_letters(writer, letters: list[dict], counted: dict, rtw_rows: dict, g
                 therapies.append("berufsbezogene Gruppen")
             if "workplace_training" in kinds:
                 therapies.append("Arbeitsplatztraining")
-            letter = DischargeLetter(
+            letter = Row(
                 pk=pk,
                 stay_id=stay.pk,
                 version=1,
@@ -739,12 +739,11 @@ def _write_letters(writer, letters: list[dict], counted: dict, rtw_rows: dict, g
                         letter.copies_handed_over_on = plan.discharge
                         letter.copies_handed_over_by = physician
             rows.append(letter)
-    writer.copy(documents)
-    writer.copy(rows)
+    copy_objects(writer, Document, documents)
+    copy_objects(writer, DischargeLetter, rows)
 
 
 def _document(pk, stay, kind, filename, lines, facts, by, created_at):
-    from patients.models import Document
 
     content = placeholder_pdf(
         [
@@ -753,7 +752,7 @@ def _document(pk, stay, kind, filename, lines, facts, by, created_at):
             *lines,
         ]
     )
-    return Document(
+    return Row(
         pk=pk,
         stay_id=stay.pk,
         kind=kind,
