@@ -71,7 +71,7 @@ READS = (
     ("diagnostics.stay.viewed", "/diagnostics/stays/{}/", 1),
     ("reintegration.letter.viewed", "/reintegration/stays/{}/letter/", 1),
 )
-READS_PER_STAY = 10  # reads over a whole (five-week) stay, fewer for a stay that has run only a few days
+READS_PER_STAY = 7  # reads over a whole (five-week) stay, fewer for a stay that has run only a few days
 THERAPY_KINDS = ("individual_counseling", "group_counseling", "work_group", "small_group_counseling")
 
 

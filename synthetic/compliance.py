@@ -80,7 +80,7 @@ class Spec:
 
 SPECS: dict[str, Spec] = {
     "invitation_explains_wmr": Spec(INVITATION, 0, 0.35),
-    "occupational_contacts_requested": Spec(INVITATION, 0, 1.6),
+    "occupational_contacts_requested": Spec(INVITATION, 0, 2.2),
     "invitation_links_online_info": Spec(INVITATION, 0, 0.3),
     "screened_at_start": Spec(ALL, 7, 0.5, target=7, value="day"),
     "contraindications_checked_before_assignment": Spec(WMR, 3, 0.25),
@@ -102,7 +102,7 @@ SPECS: dict[str, Spec] = {
     "graded_rtw_examined_after_3_months": Spec(WMR, None, 0.5, applies=0.25, value="sick_grtw"),
     "vocational_rehab_recommended_when_limited": Spec(WMR, None, 0.7, applies=0.3),
     "sociomedical_appraisal_when_limited": Spec(WMR, None, 0.45, applies=0.35),
-    "rtw_plan_documented": Spec(WMR, None, 1.5),
+    "rtw_plan_documented": Spec(WMR, None, 2.0),
     "two_discharge_copies": Spec(WMR, None, 0.6, target=2, value="copies"),
 }
 
