@@ -476,12 +476,13 @@ def _conference_cases(options, writer, chunk, rng, stays: list[_StayRows]) -> No
             if conference is not None and conference.held_on < first_rated:
                 planned.append((rows, conference, False))
     frozen = [p for rows, _, with_cmp in planned if with_cmp for p in (rows.capacity, rows.demand)]
-    ids: dict[tuple[int, str, dt.datetime], int] = {}
+    current_ids: dict[tuple[int, str], int] = {}  # (profile, dimension) -> the rating row that counts (newest)
     if frozen:
-        for profile_id, code, at, pk in ProfileRating.objects.filter(profile_id__in=[p.pk for p in frozen]).values_list(
+        newest_last = ProfileRating.objects.filter(profile_id__in=[p.pk for p in frozen]).order_by(
             "profile_id", "dimension", "recorded_at", "id"
-        ):
-            ids[(profile_id, code, at)] = pk
+        )
+        for profile_id, code, pk in newest_last.values_list("profile_id", "dimension", "id"):
+            current_ids[(profile_id, code)] = pk
     cases, flags_of = [], []
     for rows, conference, with_cmp in planned:
         snapshot, flagged = {}, []
@@ -495,7 +496,7 @@ def _conference_cases(options, writer, chunk, rng, stays: list[_StayRows]) -> No
                     "timepoint": profile.timepoint,
                     "rated_on": profile.rated_on.isoformat(),
                     "instrument_version_id": profile.instrument_id,
-                    "rating_ids": sorted(ids[(profile.pk, r[0], r[6])] for r in current[kind].values()),
+                    "rating_ids": sorted(current_ids[(profile.pk, code)] for code in current[kind]),
                 }
             as_rating = {
                 kind: {
