@@ -112,7 +112,7 @@ def stay_results(stay: Stay, today: dt.date) -> dict[str, IndicatorResult]:
 def weekly_case_conference(facility, period, today: dt.date) -> FacilityResult:
     """Rec 9.12 for ``facility`` over ``period`` (``period.start``/``.end``): weeks with an interprofessional case
     conference of the weeks of the period that are over (or met already) by ``today``; a week belongs to the period
-    holding its Thursday (``course_rules.period_weeks``). Two queries (``facility_weekly_conferences``), none before
+    holding its Thursday (``course_rules.period_weeks``). One query (``facility_weekly_conferences``), none before
     the period has begun."""
     span = rules.period_weeks(period.start, period.end, today)
     if span is None:

@@ -824,7 +824,7 @@ def november(treating_psychologist, facility, other_facility):
 
 
 def test_9_12_a_hand_built_november_has_two_of_four_weeks_met(november, facility, django_assert_num_queries):
-    with django_assert_num_queries(2):  # conferences, their participants
+    with django_assert_num_queries(1):  # the conferences joined with their participants
         result = course.weekly_case_conference(facility, NOVEMBER, dt.date(2026, 12, 5))
     assert (result.numerator, result.denominator, str(result.rate)) == (2, 4, "50.0")
     assert result.reason == (

@@ -34,8 +34,8 @@ PERIOD = "2026-Q4"
 BUDGETS = {
     "worklist": 7,
     "case_overview": 49,
-    "dashboard": 40,  # the first read: the aggregates computed and cached
-    "dashboard_cached": 23,  # the next read: thresholds + fingerprint, answers, 2.8, 9.12, the page around them
+    "dashboard": 39,  # the first read: the aggregates computed and cached
+    "dashboard_cached": 22,  # the next read: thresholds + fingerprint, answers, 2.8, 9.12, the page around them
     "drilldown": 24,  # pages of one stay (above)
     "api_stays": 8,
     "api_patients": 9,
