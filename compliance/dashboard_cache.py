@@ -58,3 +58,22 @@ def cached(facility_id: int, parts: tuple, build: Callable[[], T]) -> T:
         value = build()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+# --- the drill-down's recomputed reasons -----------------------------------------------------------------------------
+
+
+def reason_key(result, today, language: str | None) -> str:
+    """The cache key of one drill-down line's recomputed reason: the stored result (stay, measure) as of its
+    ``computed_at`` — a write to the stay refreshes the result and so changes the key —, the day and the language."""
+    stamp = result.computed_at.isoformat() if result.computed_at else "-"
+    return f"{_prefix()}:reason:{result.stay_id}:{result.measure}:{stamp}:{today.isoformat()}:{language}"
+
+
+def get_many(keys: list[str]) -> dict:
+    return cache.get_many(keys) if keys else {}
+
+
+def set_many(values: dict) -> None:
+    if values:
+        cache.set_many(values, TIMEOUT)

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
-from compliance import charts, pseudonyms, registry, selectors
+from compliance import charts, dashboard_cache, pseudonyms, registry, selectors
 from compliance.catalogue import by_measure
 from compliance.forms_dashboard import DashboardFilterForm
 from staff.models import Role
 from wmr import audit
 from wmr.access import role_required
+from wmr.indicators import IndicatorState
 
 PAGE_SIZE = 50
 
@@ -107,21 +108,37 @@ class DrilldownLine:
 
 def drilldown_lines(user, results: list, measure: str, today) -> list[DrilldownLine]:
     """The page's stays as the reader may see them (one query for the care-team decision) with the reason recomputed
-    by the registry's providers — for these stays only."""
+    by the registry's providers — for these stays only.
+
+    A recomputed reason (9–15 queries a stay) is kept in the cache under the stay's stored result as of its
+    ``computed_at``, the day and the language (``compliance.dashboard_cache.reason_key``): every write to a stay
+    refreshes its result and so moves on to a new key, a new day recomputes what depends on the date, and the
+    pseudonym decision stays per reader. A page read again before any of its stays changed costs one cache read."""
     stays = [result.stay for result in results]
     who = pseudonyms.identities(user, stays)
+    language = translation.get_language()
+    keys = {result.pk: dashboard_cache.reason_key(result, today, language) for result in results}
+    known = dashboard_cache.get_many(list(keys.values()))
+    fresh: dict[str, tuple[str, str | None]] = {}
     lines = []
     for result in results:
-        live = registry.stay_result(result.stay, today, measure)
-        changed = live is not None and live.state != result.state
+        key = keys[result.pk]
+        if key in known:
+            reason, state = known[key]
+        else:
+            live = registry.stay_result(result.stay, today, measure)
+            reason, state = (str(live.reason), str(live.state)) if live is not None else ("", None)
+            fresh[key] = (reason, state)
+        changed = state is not None and state != result.state
         lines.append(
             DrilldownLine(
                 result=result,
                 identity=who[result.stay_id],
-                reason=live.reason if live is not None else "",
-                state_now=live.state.label if changed else None,
+                reason=reason,
+                state_now=IndicatorState(state).label if changed else None,
             )
         )
+    dashboard_cache.set_many(fresh)
     return lines
 
 

@@ -212,3 +212,36 @@ def test_a_manager_of_another_facility_sees_none_of_these_stays(missed, facility
 @freeze_time(NOW)
 def test_a_clinician_on_the_care_team_still_gets_404(missed, treating_psychologist, client_for):
     assert client_for(treating_psychologist).get(URL, Q4).status_code == 404
+
+
+@freeze_time(NOW)
+def test_a_page_read_again_uses_the_cached_reasons_until_a_stay_is_refreshed(missed, manager, client_for):
+    """Issue 10: the reasons (9–15 queries a stay) are recomputed once per stored result, day and language; a refresh
+    of a stay (new ``computed_at``) recomputes that stay's reason, the other one stays cached."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from compliance.models import StayIndicator
+
+    client = client_for(manager, "en")
+    with CaptureQueriesContext(connection) as first:
+        before = page(client)
+    with CaptureQueriesContext(connection) as again:
+        assert rows(page(client)) == rows(before)
+    assert len(again) < len(first)
+    recompute = len(first) - len(again)  # what recomputing the two reasons cost
+    assert recompute >= 2
+
+    # a refresh of one stay stores its result anew: only that stay's reason is recomputed
+    StayIndicator.objects.filter(stay=missed[0], measure=MEASURE).update(
+        computed_at=dt.datetime(2026, 12, 5, 12, 1, tzinfo=dt.UTC)
+    )
+    with CaptureQueriesContext(connection) as after_refresh:
+        page(client)
+    assert len(again) < len(after_refresh) < len(first)
+
+    # the German reader gets German reasons, never the English ones from the cache
+    german = page(client_for(manager, "de"))
+    with translation.override("de"):
+        reason = registry.stay_result(missed[1], TODAY, MEASURE).reason
+    assert escape(str(reason)) in german
