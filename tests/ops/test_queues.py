@@ -9,6 +9,8 @@ replica's alias.
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 import importlib.util
 import inspect
 import json
@@ -220,6 +222,27 @@ def test_the_dashboard_reads_the_replica_when_one_is_configured():
         with override_settings(DATABASES={**settings.DATABASES, "replica": replica}):
             assert read_replica() == "replica"
     assert read_replica() == DEFAULT_DB_ALIAS
+
+
+def test_the_per_stay_indicator_export_reads_the_replica_and_the_dashboard_cache_never_does():
+    """The export of every result of a facility-period reads the replica when there is one; the dashboard's cached
+    aggregates stay on the primary (a cache a write invalidates must never be refilled from a lagging copy)."""
+    from compliance.exports import stay_table_results
+    from compliance.periods import current_quarter
+    from compliance.selectors import Filters
+    from patients.models import Facility
+
+    facility, period, filters = Facility(pk=1), current_quarter(dt.date(2026, 12, 6)), Filters()
+    assert stay_table_results(facility=facility, period=period, filters=filters).db == DEFAULT_DB_ALIAS
+    replica = {**settings.DATABASES[DEFAULT_DB_ALIAS], "TEST": {"MIRROR": DEFAULT_DB_ALIAS}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with override_settings(DATABASES={**settings.DATABASES, "replica": replica}):
+            assert stay_table_results(facility=facility, period=period, filters=filters).db == "replica"
+            team = stay_table_results(facility=facility, period=period, filters=Filters(team_user_id=7))
+            assert team.db == "replica"
+    source = inspect.getsource(importlib.import_module("compliance.dashboard_cache"))
+    assert "read_replica" not in source and "using(" not in source
 
 
 def test_database_replica_url_configures_the_alias_the_router_and_a_test_mirror_and_pgbouncer_mode():
