@@ -25,16 +25,12 @@ in with ``COPY`` like the leaf rows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection
 
 from synthetic.core import days, plan_stays
 
@@ -132,80 +128,10 @@ def reserve_ids(model, n: int) -> list[int]:
         return list(range(start, start + n))
 
 
-NULL = "\\N"
-
-
-def _converter(field):
-    """How one column's Python values are written for PostgreSQL's CSV COPY (None: as they are)."""
-    if isinstance(field, models.JSONField):
-        encoder = field.encoder or DjangoJSONEncoder
-
-        def base(v):
-            return json.dumps(v, cls=encoder)
-    elif isinstance(field, models.BooleanField):
-
-        def base(v):
-            return "t" if v else "f"
-    elif isinstance(field, models.DateField | models.TimeField):  # DateTimeField is a DateField
-
-        def base(v):
-            return v.isoformat()
-    elif isinstance(field, models.BinaryField):
-
-        def base(v):
-            return "\\x" + bytes(v).hex()
-    else:
-        base = None
-    if not field.null:
-        return base
-    if base is None:
-        return lambda v: NULL if v is None else v
-    return lambda v: NULL if v is None else base(v)
-
-
-# PostgreSQL checks each foreign key of each copied row at commit (deferred constraint triggers: a third of the
-# seconds of these rows). The rows point only at rows inserted just before (tests check the references on SQLite,
-# which validates every key at the end of a test), so a superuser's COPY skips the triggers.
-SKIP_FK_TRIGGERS = False  # the command switches the checks off for the whole chunk (seed_synthetic.seed)
-
-
-def _superuser(cursor) -> bool:
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-    row = cursor.fetchone()
-    return bool(row and row[0])
-
-
 def copy_rows(writer, model, columns: list[str], rows: list[tuple]) -> int:
-    """Leaf rows as plain tuples (values in the order of ``columns``, attribute names such as ``stay_id``): COPY on
-    PostgreSQL without building model instances (several times faster than ``Writer.copy`` for the many rows of
-    this part), ``bulk_create`` elsewhere. Counted in the writer's rows like its own inserts."""
-    if not rows:
-        return 0
-    if not writer.postgres:
-        model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000)
-    else:
-        fields = [model._meta.get_field(name) for name in columns]
-        converters = [(i, c) for i, c in enumerate(_converter(f) for f in fields) if c is not None]
-        buffer = io.StringIO()
-        out = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        for row in rows:
-            if converters:
-                row = list(row)
-                for i, convert in converters:
-                    row[i] = convert(row[i])
-            out.writerow(row)
-        buffer.seek(0)
-        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor:
-            skip_checks = SKIP_FK_TRIGGERS and _superuser(cursor)
-            if skip_checks:
-                cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-            if skip_checks:
-                cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-    writer.rows[model._meta.db_table] += len(rows)
-    return len(rows)
+    """Leaf rows as plain tuples (values in the order of ``columns``, attribute names such as ``stay_id``, ``id``
+    when reserved with ``reserve_ids``): ``Writer.copy_values``."""
+    return writer.copy_values(model, columns, rows)
 
 
 class Row(SimpleNamespace):
