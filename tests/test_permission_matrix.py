@@ -20,8 +20,11 @@ from patients.models import ConsentKind, ContactKind, ExternalContact, LinkPurpo
 from tests import matrix_admin  # noqa: E402
 from tests.compliance import matrix_catalogue, matrix_dashboard, matrix_exports, matrix_selfassessment  # noqa: E402
 from tests.diagnostics import matrix_comparison, matrix_conference, matrix_profiles  # noqa: E402
+from tests.disclosure import matrix as matrix_disclosure  # noqa: E402
 from tests.goals import matrix as matrix_goals  # noqa: E402
 from tests.idor_support import object_set  # noqa: E402
+from tests.integrity import matrix as matrix_integrity  # noqa: E402
+from tests.interop import matrix as matrix_interop  # noqa: E402
 from tests.permissions import (  # noqa: E402
     API_LIST,
     API_LOGGED_IN,
@@ -43,6 +46,7 @@ from tests.permissions import (  # noqa: E402
 )
 from tests.privacy import matrix_privacy  # noqa: E402
 from tests.reintegration import matrix_checklists, matrix_letter, matrix_plan, matrix_rtw, matrix_sickleave  # noqa: E402
+from tests.reminders import matrix as matrix_reminders  # noqa: E402
 from tests.screening import (  # noqa: E402
     matrix_api,
     matrix_assignment,
@@ -101,6 +105,7 @@ MATRIX += matrix_goals.ROWS + matrix_profiles.ROWS + matrix_comparison.ROWS + ma
 MATRIX += matrix_sickleave.ROWS + matrix_plan.ROWS + matrix_rtw.ROWS + matrix_checklists.ROWS + matrix_letter.ROWS
 MATRIX += matrix_dashboard.ROWS + matrix_exports.ROWS + matrix_catalogue.ROWS + matrix_selfassessment.ROWS
 MATRIX += matrix_two_factor.ROWS + matrix_privacy.ROWS
+MATRIX += matrix_disclosure.ROWS + matrix_integrity.ROWS + matrix_reminders.ROWS + matrix_interop.ROWS  # issue 11
 MATRIX += matrix_admin.ROWS  # every page of every registered ModelAdmin and of the admin site
 
 

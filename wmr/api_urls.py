@@ -38,5 +38,9 @@ urlpatterns = [
     path("", include("therapy.api_urls")),
     path("", include("reintegration.api_urls")),
     path("", include("compliance.api")),
+    path("", include("disclosure.api_urls")),
+    path("", include("integrity.api_urls")),
+    path("", include("reminders.api_urls")),
+    path("", include("interop.api_urls")),
     path("", include(router.urls)),
 ]

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "reintegration",
     "compliance",
     "privacy",
+    "disclosure",  # issue 11: consent-scoped packages for external parties, the patient's plan link
+    "integrity",  # issue 11: hash chains over the audit trail and signed documents
+    "reminders",  # issue 11: daily reminders of what is due on my stays
+    "interop",  # issue 11: FHIR R4 export of a stay
     "cases",
     "synthetic",  # issue 10: manage.py seed_synthetic (benchmarks); owns no data
 ]

@@ -1,0 +1,5 @@
+"""Pages of the disclosure app (issue 11)."""
+
+app_name = "disclosure"
+
+urlpatterns: list = []

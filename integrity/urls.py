@@ -1,0 +1,5 @@
+"""Pages of the integrity app (issue 11)."""
+
+app_name = "integrity"
+
+urlpatterns: list = []
