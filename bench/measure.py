@@ -557,8 +557,16 @@ def app_commit() -> str:
         return "?"
 
 
-def run(*, label: str, repeat: int = 30, warmup: int = 3, today: dt.date | None = None, with_figures: bool = True):
-    """Measure every page and figure; returns the result dict (``bench.report`` reads it)."""
+def run(
+    *,
+    label: str,
+    repeat: int = 30,
+    warmup: int = 3,
+    today: dt.date | None = None,
+    with_figures: bool = True,
+    groups: set[str] | None = None,
+):
+    """Measure every page (or those of ``groups``) and figure; returns the result dict (``bench.report`` reads it)."""
     from django.conf import settings
     from django.db import connection
     from django.utils import timezone
@@ -575,6 +583,8 @@ def run(*, label: str, repeat: int = 30, warmup: int = 3, today: dt.date | None 
     }
     pages = [trivial_page(*clients["clinician"], warmup=warmup, repeat=repeat)]
     for spec in page_specs(t):
+        if groups and spec.group not in groups:
+            continue
         client, user = clients[spec.persona]
         pages.append(measure_page(client, user, spec, warmup=warmup, repeat=repeat))
     return {
@@ -611,16 +621,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed rounds per page (default 30)")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up rounds per page, queries counted (default 3)")
     parser.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    parser.add_argument(
+        "--groups", help="only these page groups, comma-separated (worklist,overview,api,dashboard,audit)"
+    )
+    parser.add_argument("--no-figures", action="store_true", help="skip PDFs, reports and the group session")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wmr.settings")
     import django
 
     django.setup()
-    result = run(label=args.label, repeat=args.repeat, warmup=args.warmup)
+    groups = set(args.groups.split(",")) if args.groups else None
+    result = run(
+        label=args.label, repeat=args.repeat, warmup=args.warmup, with_figures=not args.no_figures, groups=groups
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
     bad = [page["key"] for page in result["pages"] if not page.get("ok")]
     print(f"bench.measure {args.label}: {len(result['pages'])} pages measured, not all 200: {bad or 'none'}")
+    for page in result["pages"]:
+        print(
+            f"  {page['key']:<28} p50 {page.get('p50_ms')} ms  ratio {page.get('ratio_p50')}"
+            f"  queries {page.get('queries')}"
+        )
     return 0
 
 
