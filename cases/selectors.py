@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -44,6 +45,13 @@ class CaseOverview:
     conference: object | None = None  # profile comparison, team conferences, planned therapies
     therapy: object | None = None  # counseling, groups, workplace training against their bars; topics
     reintegration: object | None = None  # sick leave and triggers, graded plan, RTW plan, checklists, letter
+
+
+def case_overview_valid_until(case: CaseOverview, now):
+    """Until when the overview composed at ``now`` stays true within its day: the first usable patient link to expire
+    (its state is shown), else the end of the cache's day-long key (the day is part of it)."""
+    expiries = [link.expires_at for link, state in case.links if state == "usable" and link.expires_at > now]
+    return min(expiries, default=now + timedelta(days=1))
 
 
 def case_overview(stay: Stay, *, today=None) -> CaseOverview:
