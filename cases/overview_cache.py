@@ -15,17 +15,17 @@ messages) is kept in Django's cache under a key that names everything it depends
   link that expires at 14:00 shows "usable" until then), after which the entry counts as missing.
 
 The content is rendered with a placeholder for the CSRF token; each response puts the reader's own token in, so a
-cached form posts like a fresh one. The version is bumped on commit, so a reader during the writing transaction
-caches the old rows under the old version, never under the new one. When the cache is unreachable, the overview is
-composed as before (a log line, no error page). The database name is part of every key (a benchmark's fresh database
-sharing one Redis never sees another's entries).
+cached form posts like a fresh one. The version is bumped at the write and again on commit, so a reader during the
+writing transaction caches the old rows under a version the commit replaces. When the cache is unreachable, the
+overview is composed as before (a log line, no error page). The database name is part of every key (a benchmark's
+fresh database sharing one Redis never sees another's entries).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -60,7 +60,7 @@ def _epoch_key() -> str:
 
 
 def _new_token() -> str:
-    return str(time.time_ns())
+    return uuid.uuid4().hex  # never a clock: two bumps in the same instant (or under a frozen test clock) must differ
 
 
 def bump_stay(stay_id: int) -> None:
@@ -78,10 +78,14 @@ def bump_epoch() -> None:
 
 
 def bump_stay_on_commit(stay_id: int) -> None:
+    """Bump now and again after the commit: a reader between the two caches the old rows under the first new version,
+    which the second makes unreachable; a write that is rolled back only costs one composed page."""
+    bump_stay(stay_id)
     transaction.on_commit(lambda: bump_stay(stay_id), robust=True)
 
 
 def bump_epoch_on_commit() -> None:
+    bump_epoch()
     transaction.on_commit(bump_epoch, robust=True)
 
 

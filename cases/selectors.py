@@ -17,12 +17,27 @@ from reintegration.selectors import stay_reintegration_state
 from screening.selectors_assignment import AssignmentState, stay_assignment
 from therapy.selectors_progress import stay_therapy_state
 
+# What the worklist's rows show (cases/templatetags/worklist.py): only these columns are read and turned into objects.
+WORKLIST_FIELDS = (
+    "number",
+    "status",
+    "department_code",
+    "admission_date",
+    "discharge_date",
+    "patient__last_name",
+    "patient__first_name",
+    "patient__birth_date",
+    "facility__name",
+    "facility__short_name",
+)
+
 
 def worklist(user) -> QuerySet[Stay]:
     """The stays of the user's care teams, shaped for the worklist table (constant queries per page)."""
     return (
         patient_selectors.stays_visible_to(user)
         .select_related("patient", "facility")
+        .only(*WORKLIST_FIELDS)
         .order_by("-admission_date", "number")
     )
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from cases import overview_cache, selectors
 from cases.filters import WorklistFilter
 from wmr.access import stay_view
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
@@ -27,8 +35,34 @@ def worklist(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/worklist.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {"filter_form": _filter_form(filterset, query), "page": page, "query": query.urlencode()},
     )
+
+
+def _filter_form(filterset: WorklistFilter, query) -> str:
+    """The filter bar's HTML. Its widgets render through Django's form templates (~5 ms); for the same filter values
+    and language the markup is the same for everyone, so it is kept in the cache — except with a search term, which
+    may be a patient's name and is never put into a cache key."""
+    context = {
+        "filter": filterset,
+        "label": gettext("Filter the worklist"),
+        "reset_url": reverse("cases:worklist"),
+    }
+    if query.get("q"):
+        return render_to_string("components/_filter_form.html", context)
+    digest = hashlib.sha256(query.urlencode().encode()).hexdigest()[:24]
+    key = f"cases.worklist.filter:{translation.get_language()}:{digest}"
+    try:
+        html = cache.get(key)
+    except Exception:  # noqa: BLE001 - cache down: render it
+        html = None
+    if html is None:
+        html = render_to_string("components/_filter_form.html", context)
+        try:
+            cache.set(key, html, 24 * 60 * 60)
+        except Exception:  # noqa: BLE001
+            logger.warning("worklist: could not cache the filter bar", exc_info=True)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine (autoescaped)
 
 
 @stay_view()
