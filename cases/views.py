@@ -28,15 +28,22 @@ PAGE_SIZE = 50
 
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
-    filterset = WorklistFilter(request.GET or None, queryset=selectors.worklist(request.user))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "cases/worklist.html",
-        {"filter_form": _filter_form(filterset, query), "page": page, "query": query.urlencode()},
-    )
+
+    def compose() -> str:
+        filterset = WorklistFilter(request.GET or None, queryset=selectors.worklist(request.user))
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {"filter_form": _filter_form(filterset, query), "page": page, "query": query.urlencode()}
+        return render_to_string("cases/_worklist_content.html", context, request=request)
+
+    if request.GET.get("q"):  # a search term may be a patient's name: never part of a cache key
+        content = compose()
+    else:
+        content = overview_cache.cached_worklist(
+            user_id=request.user.pk, role=request.user.role, query=request.GET.urlencode(), render=compose
+        )
+    return render(request, "cases/worklist.html", {"worklist_content": mark_safe(content)})  # noqa: S308 - rendered
 
 
 def _filter_form(filterset: WorklistFilter, query) -> str:
