@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
 
 from diagnostics.models import Profile
 from diagnostics.selectors import stay_profiles
@@ -64,4 +67,25 @@ def stay_record(stay: Stay) -> StayRecord:
         profiles=profiles,
         agreement=current_agreement(versions),
         plan=plan,
+    )
+
+
+def stay_bundle(stay: Stay, *, include_content: bool = False):
+    """The stay's FHIR Bundle as of now: identifiers and download links under ``settings.PUBLIC_BASE_URL`` (the same
+    for the API, the page download and the command), German texts (the record's language)."""
+    from interop import fhir  # the mapping imports this module for StayRecord
+
+    base_url = settings.PUBLIC_BASE_URL.rstrip("/")
+
+    def download_url(document: Document) -> str:
+        return base_url + reverse("patients:document-download", args=[stay.pk, document.pk])
+
+    return fhir.build_bundle(
+        stay_record(stay),
+        base_url=base_url,
+        now=timezone.now(),
+        today=timezone.localdate(),
+        download_url=download_url,
+        include_content=include_content,
+        language=(settings.LANGUAGE_CODE or "de")[:2],
     )
