@@ -229,6 +229,7 @@ CELERY_TASK_ROUTES = {
     "screening.tasks.build_quota_report": {"queue": "reports"},
     "screening.tasks.build_last_quarter_reports": {"queue": "reports"},
     "compliance.tasks.refresh_all": {"queue": "reports"},
+    "integrity.tasks.verify_chains": {"queue": "reports"},  # issue 11: nightly walk of both hash chains
     # pdf: tasks that render a single document with WeasyPrint (none yet: documents render in the request)
     # default: short work, in the order it was queued
     "compliance.tasks.refresh_stay": {"queue": "default"},
@@ -238,6 +239,7 @@ CELERY_TASK_ROUTES = {
     "reminders.tasks.mail_reminders": {"queue": "default"},
     "wmr.tasks.flush_outbox": {"queue": "default"},
     "wmr.tasks.ping": {"queue": "default"},
+    "integrity.tasks.seal": {"queue": "default"},  # issue 11: links new audit rows and documents, every minute
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Q-6 (rec. 2.8): last quarter's screening-quota report, first day of each quarter at 06:00 Europe/Berlin
@@ -269,6 +271,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "privacy-erasure": {
         "task": "privacy.tasks.erase_expired",
         "schedule": crontab(minute=30, hour=2),
+    },
+    # issue 11: link new audit rows and stored documents into their hash chains, every minute
+    "integrity-seal": {
+        "task": "integrity.tasks.seal",
+        "schedule": crontab(),
+    },
+    # issue 11: verify both hash chains nightly at 04:00 Europe/Berlin (a broken chain notifies privacy and admins)
+    "integrity-verify": {
+        "task": "integrity.tasks.verify_chains",
+        "schedule": crontab(minute=0, hour=4),
     },
 }
 
