@@ -42,7 +42,8 @@ def stay_record(stay: Stay) -> StayRecord:
     """Load the stay's rows for the export. ``stay`` comes with patient and facility (``stay_for_user``).
 
     Queries: consents, documents (with their bytes: FHIR wants a SHA-1 of the content), screenings (with
-    instrument), profiles + ratings, agreements + goals + reviews + outcomes, plan + steps — twelve at most."""
+    instrument), profiles + ratings, agreements + goals + reviews + outcomes, plan + steps + vacations — twelve at
+    most, whatever the number of rows."""
     screenings = list(
         ScreeningResult.objects.filter(stay=stay)
         .select_related("instrument", "entered_by")
