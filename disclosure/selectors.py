@@ -18,15 +18,15 @@ def stay_contacts(stay: Stay) -> QuerySet[ExternalContact]:
     return ExternalContact.objects.filter(stay=stay).order_by("kind", "organisation", "id")
 
 
-def newest_consent(stay: Stay, consent_kind: str) -> Consent | None:
-    """The consent of this kind that counts: the newest one given (a withdrawn one stays the newest until the
-    patient gives the consent again)."""
-    return (
+def consent_for(stay: Stay, consent_kind: str, today: dt.date) -> Consent | None:
+    """The consent of this kind that counts today: the newest one valid today, else the newest one given (so a
+    refusal can say that it was withdrawn, or from when it is valid); None when never given."""
+    consents = list(
         Consent.objects.filter(stay=stay, kind=consent_kind)
         .select_related("disclosure_scope")
         .order_by("-given_on", "-id")
-        .first()
     )
+    return next((c for c in consents if c.is_valid_on(today)), consents[0] if consents else None)
 
 
 def scope_of(consent: Consent) -> ConsentScope | None:
@@ -103,7 +103,7 @@ def refusal_text(code: str, *, consent: Consent | None = None, consent_kind: str
 def check(contact: ExternalContact, purpose: str, today: dt.date) -> Check:
     """What may go to ``contact`` for ``purpose`` today (the policy ∩ the patient's valid consent and its scope)."""
     consent_kind = CONSENT_FOR_CONTACT[contact.kind]
-    consent = newest_consent(contact.stay, consent_kind)
+    consent = consent_for(contact.stay, consent_kind, today)
     decision = rules.decide(contact_kind=contact.kind, purpose=purpose, consent=consent_facts(consent), today=today)
     return Check(contact=contact, purpose=purpose, decision=decision, consent=consent, consent_kind=consent_kind)
 
