@@ -38,8 +38,8 @@ BUDGETS = {
     "dashboard": 39,  # the first read: the aggregates computed and cached
     "dashboard_cached": 22,  # the next read: thresholds + fingerprint, answers, 2.8, 9.12, the page around them
     "drilldown": 15,  # read again: every reason from the cache (above)
-    "api_stays": 8,
-    "api_patients": 9,
+    "api_stays": 7,  # the count is a window over the page's query (patients.api_lean)
+    "api_patients": 8,
     "audit_viewer": 8,  # no COUNT(*) of the audit table
     "audit_viewer_page_2": 8,
     "access_report": 12,
