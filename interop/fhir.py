@@ -152,6 +152,20 @@ def _clean(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
+def _prune(node: Any) -> Any:
+    """Recursively drop blank strings and the lists and objects left empty (FHIR forbids them: a note of spaces
+    would fail the model's string pattern and the whole export)."""
+    if isinstance(node, dict):
+        pruned = {key: _prune(value) for key, value in node.items()}
+        return {key: value for key, value in pruned.items() if value is not None} or None
+    if isinstance(node, list):
+        pruned = [_prune(value) for value in node]
+        return [value for value in pruned if value is not None] or None
+    if isinstance(node, str):
+        return node if node.strip() else None
+    return node
+
+
 def _text(de: str, en: str, language: str) -> str:
     return en if language == "en" else de
 
@@ -496,7 +510,7 @@ def care_plan(x: Export, today: dt.date) -> dict | None:
             _("%(days)s days × %(hours)s h") % {"days": entry.days, "hours": _hours(entry.hours)}
             for entry in dates.pattern
         )
-        description = "; ".join(filter(None, (pattern, step.activities, step.restrictions)))
+        description = "; ".join(text.strip() for text in (pattern, step.activities, step.restrictions) if text.strip())
         activities.append(
             {
                 "detail": _clean(
@@ -653,7 +667,7 @@ def _build(record, base_url, now, today, download_url, include_content, language
     ]
     bundle_entries = []
     for kind, key, data in entries:
-        data = {**data, "id": x.uid(kind, key), "meta": x.meta}
+        data = _prune({**data, "id": x.uid(kind, key), "meta": x.meta})
         model = get_fhir_model_class(data["resourceType"]).model_validate(data)
         bundle_entries.append({"fullUrl": x.full_url(kind, key), "resource": model})
     return Bundle.model_validate(

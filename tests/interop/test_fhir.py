@@ -201,6 +201,16 @@ def test_a_stay_without_screenings_profiles_goals_or_plan_still_exports_a_valid_
     assert fhir.counts_line(counts).startswith("Bundle: 1 Patient, 1 EpisodeOfCare, 0 Questionnaire")
 
 
+def test_blank_texts_are_left_out_instead_of_failing_the_export(full_stay):
+    from reintegration.models import GradedReturnPlan, PlanStep
+
+    GradedReturnPlan.objects.filter(stay=full_stay).update(note="   ", supporting_measures="\n")
+    PlanStep.objects.filter(plan__stay=full_stay).update(activities=" ", restrictions="\t")
+    (care_plan,) = resources(export(full_stay), "CarePlan")
+    assert care_plan.note is None
+    assert all("desk work" not in (a.detail.description or "") for a in care_plan.activity)
+
+
 def _queries(stay) -> int:
     with CaptureQueriesContext(connection) as captured:
         export(stay)
