@@ -229,6 +229,7 @@ CELERY_TASK_ROUTES = {
     "screening.tasks.build_quota_report": {"queue": "reports"},
     "screening.tasks.build_last_quarter_reports": {"queue": "reports"},
     "compliance.tasks.refresh_all": {"queue": "reports"},
+    "compliance.tasks.rebuild_dashboard": {"queue": "reports"},  # issue 10: a facility's dashboard after writes
     "integrity.tasks.verify_chains": {"queue": "reports"},  # issue 11: nightly walk of both hash chains
     # pdf: tasks that render a single document with WeasyPrint (none yet: documents render in the request)
     # default: short work, in the order it was queued
