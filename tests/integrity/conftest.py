@@ -20,10 +20,13 @@ postgresql_only = pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL only (ad
 def tamper(table: str, sql: str, params: list) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if POSTGRESQL:
+            # the test's own transaction holds deferred foreign-key checks; ALTER TABLE needs them done first
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         cursor.execute(sql, params)
         if POSTGRESQL:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def run_verify(*args: str) -> tuple[bool, str]:

@@ -196,15 +196,16 @@ def test_a_second_link_after_the_same_head_is_refused_by_the_database(entries):
 
 @postgresql_only
 @pytest.mark.parametrize("table", ["integrity_auditseal", "integrity_documentseal", "integrity_verification"])
-def test_postgresql_rejects_raw_updates_and_deletes_of_the_integrity_tables(table, entries):
+def test_postgresql_rejects_raw_updates_and_deletes_of_the_integrity_tables(table, entries, stay, store_document):
     from django.db import DatabaseError
 
-    services.seal_audit()
+    store_document(stay)
+    services.seal_all()
     services.record(services.verify(), trigger="test")
     for sql in (f"UPDATE {table} SET id = id", f"DELETE FROM {table}"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
-    assert AuditSeal.objects.exists() and Verification.objects.exists()
+    assert AuditSeal.objects.exists() and DocumentSeal.objects.exists() and Verification.objects.exists()
 
 
 def test_the_request_path_writes_no_seal(stay, treating_psychologist, client_for):

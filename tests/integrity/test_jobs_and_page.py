@@ -99,7 +99,10 @@ def test_the_page_before_any_verification(privacy_officer):
     assert 'data-testid="integrity-none"' in html
 
 
-def test_verify_now_queues_the_nightly_task(privacy_officer, django_capture_on_commit_callbacks):
+def test_verify_now_queues_the_nightly_task(privacy_officer, django_capture_on_commit_callbacks, monkeypatch):
+    from wmr.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)  # the PostgreSQL run has a broker: run it here
     client = login(privacy_officer, "en")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("integrity:verify"))
