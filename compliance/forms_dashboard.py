@@ -11,6 +11,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from compliance.periods import Period, PeriodInvalid, current_quarter, month, parse_period, previous_quarters
@@ -34,9 +35,41 @@ def recent_periods(today: dt.date) -> list[Period]:
     return quarters + months
 
 
+class _ListIterator(ModelChoiceIterator):
+    """The choices from the objects the form read already (``FacilityChoiceField.objects``): no query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.objects:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        return len(self.field.objects) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(self.field.objects)
+
+
 class FacilityChoiceField(forms.ModelChoiceField):
+    """The reader's facilities as the form read them once (``objects``, a list): rendering and validating the choice
+    cost no query. A value that is not one of them is an ``invalid_choice`` error, as for the queryset."""
+
+    iterator = _ListIterator
+    objects: list = []
+
     def label_from_instance(self, obj) -> str:
         return obj.name
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for obj in self.objects:
+            if str(obj.pk) == str(value):
+                return obj
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
 
 
 class TeamChoiceField(forms.ModelChoiceField):
@@ -48,7 +81,9 @@ class DashboardFilterForm(forms.Form):
     """Bound to ``request.GET`` (missing values take their defaults: the reader's first facility, the current
     quarter). ``with_facility``/``with_team`` False for the group page, which shows every facility and no team."""
 
-    facility = FacilityChoiceField(label=_("Facility"), queryset=None, empty_label=None)
+    facility = FacilityChoiceField(
+        label=_("Facility"), queryset=None, empty_label=None, widget=forms.Select(attrs={"class": "select form-select"})
+    )
     period = forms.CharField(
         label=_("Quarter or month"),
         max_length=20,
@@ -59,19 +94,27 @@ class DashboardFilterForm(forms.Form):
                 "autocomplete": "off",
                 "placeholder": "2026-Q3",
                 "title": _("A quarter like 2026-Q3 or a month like 2026-07."),
+                "class": "textinput form-control",
             }
         ),
     )
     department = forms.ChoiceField(
-        label=_("Department"), required=False, choices=[("", _("all departments")), *DepartmentCode.choices]
+        label=_("Department"),
+        required=False,
+        choices=[("", _("all departments")), *DepartmentCode.choices],
+        widget=forms.Select(attrs={"class": "select form-select"}),
     )
-    wmr = forms.ChoiceField(label=_("WMR"), required=False, choices=WMR_CHOICES)
+    wmr = forms.ChoiceField(
+        label=_("WMR"), required=False, choices=WMR_CHOICES, widget=forms.Select(attrs={"class": "select form-select"})
+    )
     team = TeamChoiceField(
         label=_("Care team includes"),
         queryset=None,
         required=False,
         empty_label=_("anyone"),
-        widget=forms.Select(attrs={"title": _("Only stays whose care team includes this clinician.")}),
+        widget=forms.Select(
+            attrs={"title": _("Only stays whose care team includes this clinician."), "class": "select form-select"}
+        ),
     )
 
     def __init__(self, query, *, user, today: dt.date, with_facility: bool = True, with_team: bool = True):
@@ -86,12 +129,23 @@ class DashboardFilterForm(forms.Form):
         self.suggestions = recent_periods(today)
         if with_facility:
             self.fields["facility"].queryset = user.facilities.order_by("name", "pk")
+            self.fields["facility"].objects = self.facilities
         else:
             del self.fields["facility"]
         if with_team:
             self.fields["team"].queryset = self._clinicians(data.get("facility"))
         else:
             del self.fields["team"]
+
+    def full_clean(self):
+        """As Django's, then the fields with errors marked for Bootstrap (``is-invalid``, the message's id) as the
+        filter bar's template (``_filter_field.html``) shows them."""
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-describedby"] = f"id_{name}_error"
 
     def _clinicians(self, facility_value):
         """The clinicians of the facility the query names, if it is one of the reader's, else none (the facility

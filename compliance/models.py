@@ -50,6 +50,8 @@ class StayIndicator(models.Model):
             models.Index(fields=["facility", "measure", "period_date"], name="stay_indicator_dashboard"),
             # issue 10: the newest result of a facility, part of the dashboard cache's key (compliance.selectors)
             models.Index(fields=["facility", "computed_at"], name="stay_indicator_computed"),
+            # the dashboard cache's fingerprint: the facility's newest row id (selectors.thresholds_and_fingerprint)
+            models.Index(fields=["facility", "id"], name="stay_indicator_facility_id"),
         ]
 
     def __str__(self) -> str:

@@ -3,8 +3,10 @@
 ``facility_dashboard(*, facility, period, filters, today) -> Dashboard`` costs the same number of queries whatever the
 number of stays (``tests/compliance/test_query_budget.py``):
 
-1. the facility's thresholds (``ComplianceSettings``) with the cache key's fingerprint (newest stored result);
-   2–6 and 2.7 below come from Django's cache (``compliance.dashboard_cache``) while no result of the facility changed;
+1. the facility's thresholds (``ComplianceSettings``) with the cache's fingerprint (newest stored result);
+   2–6 and 2.7 below come from Django's cache (``compliance.dashboard_cache``): fresh while no result of the facility
+   changed, else the previous figures marked "being updated" while ``compliance.tasks.rebuild_dashboard`` (queue
+   ``reports``) rebuilds them; computed in the request only when nothing is cached;
 2. the rates: one aggregate over the period's ``StayIndicator`` rows grouped by measure, the states counted with
    ``Count(filter=Q(state=...))``;
 3. the four-quarter trend: the same grouped by measure, year and quarter (``ExtractYear``/``ExtractQuarter`` on
@@ -31,11 +33,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils import translation
 
 from compliance import dashboard_cache, registry, rules
 from compliance.catalogue import SECTIONS, Recommendation, recommendations
 from compliance.models import ComplianceSettings, SelfAssessment, StayIndicator
-from compliance.periods import Period, previous_quarters
+from compliance.periods import Period, PeriodInvalid, parse_period, previous_quarters
 from patients.models import CareTeamMembership, ContactEvent, ContactKind, Stay
 from reintegration import checklists
 from reintegration.models import (
@@ -115,6 +118,8 @@ class Dashboard:
     positive_screening: IndicatorRow | None = None  # 2.7 against its 75 % bar
     thresholds: dict = field(default_factory=dict)  # {"shall": 90, "should": 75, "may": 50}
     outcome_stays: int = 0  # stays counted in the period by their discharge: the base of topics and workflows
+    as_of: dt.datetime | None = None  # when the aggregates over stays were computed (cached: possibly a while ago)
+    updating: bool = False  # stays changed since ``as_of``: the figures shown are the previous ones, being rebuilt
 
 
 def thresholds_for(facility) -> rules.Thresholds:
@@ -350,10 +355,12 @@ def stay_figures(*, facility, period: Period, filters: Filters, today: dt.date) 
 def thresholds_and_fingerprint(facility) -> tuple[rules.Thresholds, tuple]:
     """The facility's thresholds (as ``thresholds_for``) and what changes whenever its stored results change by any
     path (a refresh, the nightly job, a bulk load that bypasses ``refresh_stay``): the newest ``computed_at`` of the
-    facility's rows and the newest row id of the table. One query: the settings joined, the two as index lookups
-    (``stay_indicator_computed`` and the primary key)."""
-    newest = StayIndicator.objects.filter(facility=OuterRef("pk")).order_by("-computed_at").values("computed_at")[:1]
-    last_id = StayIndicator.objects.order_by("-pk").values("pk")[:1]
+    facility's rows and its newest row id. One query: the settings joined, the two as index lookups
+    (``stay_indicator_computed`` and ``stay_indicator_facility_id``). Only the facility's own rows: a write in
+    another clinic leaves this one's figures fresh."""
+    mine = StayIndicator.objects.filter(facility=OuterRef("pk"))
+    newest = mine.order_by("-computed_at").values("computed_at")[:1]
+    last_id = mine.order_by("-pk").values("pk")[:1]
     found = (
         type(facility)
         .objects.select_related("compliance_settings")
@@ -367,23 +374,48 @@ def thresholds_and_fingerprint(facility) -> tuple[rules.Thresholds, tuple]:
     return rules.thresholds_from(settings), (str(found.newest_result), str(found.last_result))
 
 
+def _cache_parts(period: Period, filters: Filters) -> tuple:
+    return (period.code, filters.department, filters.wmr, filters.team_user_id)
+
+
 def cached_stay_figures(
     *, facility, period: Period, filters: Filters, today: dt.date, fingerprint: tuple = ()
-) -> StayFigures:
-    """``stay_figures`` from the cache, keyed by facility, period, filters and day; a refresh of one of the facility's
-    stays (``compliance.services.refresh_stay``) makes the next read compute them anew."""
-    return dashboard_cache.cached(
+) -> dashboard_cache.Served:
+    """``stay_figures`` from the cache (``dashboard_cache.read``): fresh while the facility's results did not change,
+    else the previous figures marked stale while ``compliance.tasks.rebuild_dashboard`` rebuilds them; computed in
+    the request only when nothing is cached."""
+    return dashboard_cache.read(
         facility.pk,
-        (
-            period.code,
-            filters.department,
-            filters.wmr,
-            filters.team_user_id,
-            today.isoformat(),
-            *fingerprint,
-        ),
-        lambda: stay_figures(facility=facility, period=period, filters=filters, today=today),
+        _cache_parts(period, filters),
+        fingerprint=fingerprint,
+        today=today,
+        build=lambda: stay_figures(facility=facility, period=period, filters=filters, today=today),
     )
+
+
+def rebuild_cached_figures(facility, *, today: dt.date) -> int:
+    """Recompute the facility's cached figures for every combination (language, period, filters) read recently
+    whose entry is not fresh (``dashboard_cache.remembered``); the background half of ``cached_stay_figures``.
+    Returns the number of entries built."""
+    dashboard_cache.rebuild_started(facility.pk)
+    current = dashboard_cache.version(facility.pk)  # before the rows are read: a write meanwhile leaves them stale
+    _thresholds, fingerprint = thresholds_and_fingerprint(facility)
+    built = 0
+    for full in dashboard_cache.remembered(facility.pk):
+        language, period_code, department, wmr, team_user_id = full
+        found = dashboard_cache.entry(facility.pk, full)
+        if found is not None and dashboard_cache.is_fresh(found, current=current, fingerprint=fingerprint, today=today):
+            continue
+        try:
+            period = parse_period(period_code)
+        except PeriodInvalid:
+            continue
+        filters = Filters(department=department, wmr=wmr, team_user_id=team_user_id)
+        with translation.override(language):
+            value = stay_figures(facility=facility, period=period, filters=filters, today=today)
+        dashboard_cache.store(facility.pk, full, current=current, fingerprint=fingerprint, today=today, value=value)
+        built += 1
+    return built
 
 
 def facility_dashboard(*, facility, period: Period, filters: Filters, today: dt.date) -> Dashboard:
@@ -392,9 +424,10 @@ def facility_dashboard(*, facility, period: Period, filters: Filters, today: dt.
     (module docstring); the aggregates over stays come from the cache when no stay of the facility changed since."""
     thresholds, fingerprint = thresholds_and_fingerprint(facility)
     quarters = previous_quarters(period, TREND_QUARTERS)
-    figures = cached_stay_figures(
+    served = cached_stay_figures(
         facility=facility, period=period, filters=filters, today=today, fingerprint=fingerprint
     )
+    figures = served.value
     rates, trend, topics, workflows = figures.rates, figures.trend, figures.topics, figures.workflows
     answers = self_assessment_answers(facility, period.year)
     facility_fns = registry.facility_measures()
@@ -442,6 +475,8 @@ def facility_dashboard(*, facility, period: Period, filters: Filters, today: dt.
         positive_screening=positive_screening,
         thresholds=thresholds.as_dict(),
         outcome_stays=figures.outcome_stays,
+        as_of=served.built_at,
+        updating=served.stale,
     )
 
 

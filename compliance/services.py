@@ -52,10 +52,14 @@ def period_date(stay: Stay, basis: str) -> dt.date:
     return stay.admission_date
 
 
-def refresh_stay(stay: Stay, *, today: dt.date | None = None) -> int:
+def refresh_stay(stay: Stay, *, today: dt.date | None = None, rebuild: bool = True) -> int:
     """Recompute every stay-level indicator of ``stay`` on ``today`` and store one ``StayIndicator`` per measure
     (inserted or updated in one statement); rows of measures no longer answered are deleted. One transaction.
-    Idempotent. Returns the number of results stored."""
+    Idempotent. Returns the number of results stored.
+
+    After the commit the facility's cached dashboards are stale and their rebuild is queued
+    (``dashboard_cache.bump_on_commit``; debounced per facility); ``rebuild=False`` leaves the queuing to the caller
+    (the nightly job queues one per facility at its end)."""
     today = today or timezone.localdate()
     results = registry.stay_results(stay, today)
     basis = registry.stay_basis()
@@ -98,7 +102,7 @@ def refresh_stay(stay: Stay, *, today: dt.date | None = None) -> int:
             ],
         )
         StayIndicator.objects.filter(stay=stay).exclude(measure__in=list(results)).delete()
-        dashboard_cache.bump_on_commit(stay.facility_id)  # the facility's cached dashboards are out of date
+        dashboard_cache.bump_on_commit(stay.facility_id, rebuild=rebuild)  # the facility's dashboards are stale
     return len(rows)
 
 
@@ -121,11 +125,12 @@ def refresh_facility(facility, *, today: dt.date | None = None, since: dt.date |
     refreshed = 0
     for stay in stays.iterator(chunk_size=500):
         try:
-            refresh_stay(stay, today=today)
+            refresh_stay(stay, today=today, rebuild=False)
         except Exception:  # one broken record must not stop the night's run; the next write or night retries
             logger.exception("compliance: refreshing the indicators of stay %s failed", stay.pk)
             continue
         refreshed += 1
+    dashboard_cache.schedule_rebuild(facility.pk)  # one rebuild of its dashboards for the whole night's run
     return refreshed
 
 

@@ -32,3 +32,18 @@ def refresh_all() -> int:
     return sum(
         services.refresh_facility(facility, today=today) for facility in Facility.objects.order_by("pk").iterator()
     )
+
+
+@shared_task(name="compliance.tasks.rebuild_dashboard", **RELIABLE_TASK)
+def rebuild_dashboard(facility_id: int) -> int:
+    """Queue ``reports``: rebuild the facility's cached dashboard figures after its stays changed (queued by
+    ``refresh_stay`` after commit and by a read that found them stale; one pending per facility). Meanwhile readers
+    are served the previous figures marked "being updated". Returns the number of entries built.
+
+    Idempotent: entries that are fresh already are skipped, so a duplicate or late run costs one query."""
+    from compliance import selectors
+
+    facility = Facility.objects.filter(pk=facility_id).first()
+    if facility is None:
+        return 0
+    return selectors.rebuild_cached_figures(facility, today=timezone.localdate())

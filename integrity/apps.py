@@ -6,3 +6,9 @@ class IntegrityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "integrity"
     verbose_name = _("Record integrity")
+
+    def ready(self) -> None:
+        from integrity.audit_actions import ACTIONS
+        from wmr import audit
+
+        audit.register_actions(ACTIONS)

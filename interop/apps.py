@@ -6,3 +6,9 @@ class InteropConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "interop"
     verbose_name = _("FHIR export")
+
+    def ready(self) -> None:
+        from interop.audit_actions import ACTIONS
+        from wmr import audit
+
+        audit.register_actions(ACTIONS)

@@ -21,7 +21,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from patients import selectors, services
+from patients import api_lean, selectors, services
 from patients.errors import DomainError, PossibleDuplicatePatient
 from patients.models import (
     PATIENT_INPUT_FIELDS,
@@ -256,11 +256,23 @@ class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
             .order_by("-admission_date", "number")
         )
 
+    def filter_queryset(self, queryset: QuerySet[Stay]) -> QuerySet[Stay]:
+        # Without any of the filters in the query, django-filter would build and validate an empty form (a good part
+        # of a list's Python time) to return the queryset as it is.
+        if not any(name in self.request.query_params for name in StayFilter.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def list(self, request: Request, *args, **kwargs) -> Response:
-        response = super().list(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data["results"]]
+        # The serializer's JSON from plain rows, the count in the page's query (patients.api_lean): the count-and-
+        # page, the audit row.
+        plan = api_lean.plan_for(StaySerializer)
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
+        results = plan.represent(rows)
+        ids = [row["id"] for row in results]
         audit.log(None, "patients.stay.api_listed", user=request.user, data={"ids": ids, "query": request.GET.dict()})
-        return response
+        return self.get_paginated_response(results)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         stay = self.get_object()
@@ -292,21 +304,34 @@ class PatientViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet[Patient]:
         # A subquery on the visible stays: each patient once, however many visible stays they have.
-        # Queries per page: the count, the page, the visible stays of the page (prefetch), the audit row.
-        visible = selectors.stays_visible_to(self.request.user)
+        # Queries of one patient: the patient, the visible stays (prefetch), the audit row.
         return (
-            Patient.objects.filter(pk__in=visible.values("patient_id"))
-            .prefetch_related(
-                Prefetch("stays", queryset=visible.order_by("-admission_date", "number"), to_attr="visible_stays")
-            )
+            Patient.objects.filter(pk__in=self.visible_stays().values("patient_id"))
+            .prefetch_related(Prefetch("stays", queryset=self.visible_stays(), to_attr="visible_stays"))
             .order_by("last_name", "first_name", "birth_date", "pk")
         )
 
+    def visible_stays(self) -> QuerySet[Stay]:
+        # Built once per request: guardian's query building is a good part of a page's Python time.
+        if getattr(self, "_visible_stays", None) is None:
+            self._visible_stays = selectors.stays_visible_to(self.request.user).order_by("-admission_date", "number")
+        return self._visible_stays
+
     def list(self, request: Request, *args, **kwargs) -> Response:
-        response = super().list(request, *args, **kwargs)
-        ids = [row["id"] for row in response.data["results"]]
+        # The serializer's JSON from plain rows (patients.api_lean). Queries: the count-and-page, the visible stays
+        # of the page's patients (none for an empty page), the audit row.
+        plan = api_lean.plan_for(PatientSerializer)
+        queryset = self.filter_queryset(self.get_queryset().prefetch_related(None))  # stays: plain rows below
+        rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
+        id_at = plan.position("id")
+        ids = [row[id_at] for row in rows]
+        stays: dict[int, list[int]] = {pk: [] for pk in ids}
+        if ids:
+            for patient_id, stay_id in self.visible_stays().filter(patient_id__in=ids).values_list("patient_id", "pk"):
+                stays[patient_id].append(stay_id)
+        results = plan.represent(rows, {"stays": lambda row: stays[row[id_at]]})
         audit.log(None, "patients.patient.api_listed", user=request.user, data={"ids": ids})
-        return response
+        return self.get_paginated_response(results)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         patient = self.get_object()

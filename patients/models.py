@@ -492,6 +492,7 @@ class DocumentKind(models.TextChoices):
     GRADED_PLAN_EMPLOYER = "graded_plan_employer", _("Graded return-to-work plan (employer's copy)")
     DISCHARGE_LETTER = "discharge_letter", _("Discharge letter")
     DISCHARGE_LETTER_COPY = "discharge_letter_copy", _("Discharge letter (patient's copy to pass on)")
+    DISCLOSURE_PACKAGE = "disclosure_package", _("Disclosure package to an external party")
 
 
 class Document(models.Model):
@@ -532,6 +533,7 @@ class Document(models.Model):
 
 class LinkPurpose(models.TextChoices):
     PRE_ADMISSION = "pre_admission", _("Pre-admission information from the patient")
+    PATIENT_PLAN = "patient_plan", _("The patient's own plan (goals, strategies, step plan)")
 
 
 class PatientLinkQuerySet(models.QuerySet):

@@ -6,3 +6,9 @@ class RemindersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reminders"
     verbose_name = _("Reminders")
+
+    def ready(self) -> None:
+        from reminders.audit_actions import ACTIONS
+        from wmr import audit
+
+        audit.register_actions(ACTIONS)

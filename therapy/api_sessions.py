@@ -19,6 +19,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from patients import api_lean
 from patients.errors import DomainError, NotAllowed
 from therapy import topics as catalogue
 from therapy.models import Attendance, SessionKind, SessionStatus, TherapySession, WorkGroup
@@ -135,9 +136,27 @@ class StaySessionList(generics.ListCreateAPIView):
         return stay_sessions_for_api(self.stay)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        response = super().list(request, *args, **kwargs)
+        # The serializer's JSON from plain rows, the count in the page's query (patients.api_lean). Queries: the stay,
+        # the count-and-page, the page's attendance rows of this stay (none for an empty page), the audit row.
+        plan = api_lean.plan_for(SessionSerializer)
+        queryset = self.filter_queryset(self.get_queryset().select_related(None).prefetch_related(None))
+        rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
+        id_at = plan.position("id")
+        attendances: dict[int, list[dict]] = {row[id_at]: [] for row in rows}
+        if attendances:
+            attendance_plan = api_lean.plan_for(AttendanceSerializer)
+            session_at = len(attendance_plan.lookups)
+            # Attendance's own ordering, as the prefetch has it
+            found = list(
+                Attendance.objects.filter(stay=self.stay, session_id__in=attendances).values_list(
+                    *attendance_plan.lookups, "session_id"
+                )
+            )
+            for row, item in zip(found, attendance_plan.represent(found), strict=True):
+                attendances[row[session_at]].append(item)
+        results = plan.represent(rows, {"attendances": lambda row: attendances[row[id_at]]})
         audit.log(self.stay, "therapy.sessions.api_listed", user=request.user)
-        return response
+        return self.get_paginated_response(results)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         stay = stay_or_404(request.user, kwargs["stay_pk"])

@@ -229,13 +229,18 @@ CELERY_TASK_ROUTES = {
     "screening.tasks.build_quota_report": {"queue": "reports"},
     "screening.tasks.build_last_quarter_reports": {"queue": "reports"},
     "compliance.tasks.refresh_all": {"queue": "reports"},
+    "compliance.tasks.rebuild_dashboard": {"queue": "reports"},  # issue 10: a facility's dashboard after writes
+    "integrity.tasks.verify_chains": {"queue": "reports"},  # issue 11: nightly walk of both hash chains
     # pdf: tasks that render a single document with WeasyPrint (none yet: documents render in the request)
     # default: short work, in the order it was queued
     "compliance.tasks.refresh_stay": {"queue": "default"},
     "reintegration.tasks.check_open_interruptions": {"queue": "default"},
     "privacy.tasks.erase_expired": {"queue": "default"},
+    "reminders.tasks.send_reminders": {"queue": "default"},  # issue 11
+    "reminders.tasks.mail_reminders": {"queue": "default"},
     "wmr.tasks.flush_outbox": {"queue": "default"},
     "wmr.tasks.ping": {"queue": "default"},
+    "integrity.tasks.seal": {"queue": "default"},  # issue 11: links new audit rows and documents, every minute
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Q-6 (rec. 2.8): last quarter's screening-quota report, first day of each quarter at 06:00 Europe/Berlin
@@ -258,10 +263,25 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "wmr.tasks.flush_outbox",
         "schedule": crontab(),
     },
+    # issue 11: reminders of what is due today or overdue on the stays, each morning at 06:20 Europe/Berlin
+    "reminders-morning": {
+        "task": "reminders.tasks.send_reminders",
+        "schedule": crontab(minute=20, hour=6),
+    },
     # issue 9: records whose retention period (10 years after the end of treatment) has ended, nightly at 02:30
     "privacy-erasure": {
         "task": "privacy.tasks.erase_expired",
         "schedule": crontab(minute=30, hour=2),
+    },
+    # issue 11: link new audit rows and stored documents into their hash chains, every minute
+    "integrity-seal": {
+        "task": "integrity.tasks.seal",
+        "schedule": crontab(),
+    },
+    # issue 11: verify both hash chains nightly at 04:00 Europe/Berlin (a broken chain notifies privacy and admins)
+    "integrity-verify": {
+        "task": "integrity.tasks.verify_chains",
+        "schedule": crontab(minute=0, hour=4),
     },
 }
 

@@ -5,12 +5,19 @@ filed under the facility (a ``Facility`` has no patient scope)."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from compliance import charts, dashboard_cache, pseudonyms, registry, selectors
@@ -47,10 +54,91 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             facility=data["facility"], period=data["period"], filters=form.filters, today=today
         )
         audit.log(data["facility"], "compliance.dashboard.viewed", user=request.user, data=_audit_data(form))
-        context |= {"dashboard": board, "sections": charts.decorate(board), "query": form.query()}
+        query = form.query()
+        context |= {"dashboard": board, "query": query, "table": table_html(board, query)}
+    return render(request, "compliance/dashboard.html", context)
+
+
+TABLE_TEMPLATES = (
+    "_dashboard_table.html",
+    "_dashboard_section.html",
+    "_indicator_row.html",
+    "_positive_screening.html",
+    "_rate.html",
+    "_light.html",
+    "_grade.html",
+)
+TABLE_TIMEOUT = 60 * 60
+
+
+@functools.cache
+def _templates_stamp() -> str:
+    """The table's templates as deployed (size and modification time): a deploy that changes them renders anew."""
+    from django.conf import settings
+
+    stamps = []
+    for name in TABLE_TEMPLATES:
+        path = Path(settings.BASE_DIR) / "templates" / "compliance" / name
+        try:
+            stat = path.stat()
+            stamps.append((name, stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append((name, None, None))
+    return hashlib.sha256(repr(stamps).encode()).hexdigest()[:16]
+
+
+def _row_content(row) -> tuple:
+    return (
+        row.recommendation,
+        row.rate,
+        row.light,
+        tuple((getattr(period, "code", str(period)), value) for period, value in row.trend),
+        row.facility_level,
+        str(row.reason),
+        row.target_percent,
+    )
+
+
+def table_key(board: selectors.Dashboard, query: str) -> str:
+    """The rendered table's cache key: a digest of everything the table shows — each row's figures, light, trend,
+    reason, topics, workflows and self-assessment answers, the facility, period, filters (``query``), language and
+    the templates' stamp — so a key names exactly one rendering (content-addressed: nothing to invalidate)."""
+    content = (
+        board.facility.pk,
+        board.period.code,
+        board.outcome_stays,
+        query,
+        translation.get_language(),
+        _templates_stamp(),
+        _row_content(board.positive_screening) if board.positive_screening is not None else None,
+        tuple(
+            (
+                block.section,
+                str(block.label),
+                tuple(_row_content(row) for row in block.indicators),
+                tuple((rec.id, count) for rec, count in block.topics),
+                tuple((rec.id, count) for rec, count in block.workflows),
+                tuple((rec.id, answer) for rec, answer in block.self_assessment),
+            )
+            for block in board.sections
+        ),
+    )
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()
+    return f"compliance.dashboard-table:{settings.DATABASES['default']['NAME']}:{digest}"
+
+
+def table_html(board: selectors.Dashboard, query: str) -> str:
+    """2.7 and the sections' tables with their sparklines, from the cache when the same content was rendered before
+    (``table_key``), else rendered (``charts.decorate``) and kept."""
+    key = table_key(board, query)
+    html = cache.get(key)
+    if html is None:
+        context = {"dashboard": board, "sections": charts.decorate(board), "query": query}
         if board.positive_screening is not None:
             context["positive_screening"] = charts.row_charts(board.positive_screening)
-    return render(request, "compliance/dashboard.html", context)
+        html = render_to_string("compliance/_dashboard_table.html", context)
+        cache.set(key, html, TABLE_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, which escaped it
 
 
 @dataclass(frozen=True)

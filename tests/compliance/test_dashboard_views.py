@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from freezegun import freeze_time
 
-from compliance import charts
 from compliance.catalogue import by_id
 from compliance.forms_dashboard import DashboardFilterForm
 from compliance.selectors import Rate
+from compliance.views.dashboard import table_html
 from patients import services
 from patients.models import TeamFunction
 from staff.models import Profession, Role
@@ -57,10 +57,7 @@ def render_dashboard(user, board) -> str:
     form = DashboardFilterForm({}, user=user, today=TODAY)
     assert form.is_valid(), form.errors
     with translation.override("en"):  # the decorated rows carry words (answer labels) too
-        context = {"form": form, "dashboard": board, "sections": charts.decorate(board), "query": form.query()}
-        if board.positive_screening is not None:
-            context["positive_screening"] = charts.row_charts(board.positive_screening)
-    with translation.override("en"):
+        context = {"form": form, "dashboard": board, "query": form.query(), "table": table_html(board, form.query())}
         return render_to_string("compliance/dashboard.html", context, request=request)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -88,6 +89,8 @@ def build(facility, n: int, *, offset: int = 0, team_user=None) -> None:
 
 
 def queries(facility, filters: Filters) -> list[str]:
+    """The queries of a dashboard computed in the request (nothing cached yet: the cold read)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         dashboard = facility_dashboard(facility=facility, period=Q4, filters=filters, today=TODAY)
     assert dashboard.stays > 0
