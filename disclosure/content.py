@@ -191,6 +191,11 @@ BUILDERS = {
 
 def package_content(stay: Stay, sections, today: dt.date) -> list[dict]:
     """The sections asked for, in the package's order: ``[{"key", "label", "template", "data"}, …]``."""
+    return section_content(stay, ordered(sections), today)
+
+
+def section_content(stay: Stay, sections, today: dt.date) -> list[dict]:
+    """The sections in the order given (the patient's page puts the goals first)."""
     return [
         {
             "key": section,
@@ -198,7 +203,7 @@ def package_content(stay: Stay, sections, today: dt.date) -> list[dict]:
             "template": f"disclosure/sections/_{section}.html",
             "data": BUILDERS[section](stay, today),
         }
-        for section in ordered(sections)
+        for section in sections
     ]
 
 

@@ -258,7 +258,7 @@ def patient_plan(request: HttpRequest, link: PatientLink) -> HttpResponse:
     today = timezone.localdate()
     audit.log(link, "disclosure.plan_link.viewed")
     context = landing_context(link) | {
-        "sections": content.package_content(stay, content.PATIENT_PLAN_SECTIONS, today),
+        "sections": content.section_content(stay, content.PATIENT_PLAN_SECTIONS, today),
         "today": today,
     }
     return render(request, "disclosure/patient_plan.html", context)

@@ -288,13 +288,11 @@ def test_the_plans_columns_follow_the_serializers_fields():
     assert api_lean.plan_for(StaySerializer).lookups == (
         "id",
         "number",
-        "patient",
-        "patient__id",
+        "patient",  # also the nested patient's id: the relation's column
         "patient__last_name",
         "patient__first_name",
         "patient__birth_date",
         "facility",
-        "facility__id",
         "facility__name",
         "facility__short_name",
         "status",

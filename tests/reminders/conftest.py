@@ -48,3 +48,15 @@ def run():
         return services.reminders_run(today=today, **kwargs)
 
     return go
+
+
+@pytest.fixture
+def eager():
+    """Celery eager for this test (the PostgreSQL leg of CI sets a broker, so tasks are not eager there): the outbox
+    then runs the queued task in-process after the commit."""
+    from wmr.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

@@ -183,7 +183,7 @@ def test_queries_grow_linearly_in_the_stays(make_team_stay, run):
 
 
 def test_email_goes_only_to_opted_in_users_and_names_no_patient(
-    team_stay, run, social_worker, treating_physician, django_capture_on_commit_callbacks
+    team_stay, run, social_worker, treating_physician, django_capture_on_commit_callbacks, eager
 ):
     social_worker.email = "sozial@klinik.example"
     social_worker.save()
@@ -208,7 +208,7 @@ def test_email_goes_only_to_opted_in_users_and_names_no_patient(
     assert Reminder.objects.get(user=social_worker).emailed_at is not None
 
 
-def test_the_mail_task_sends_nothing_twice(team_stay, run, social_worker, django_capture_on_commit_callbacks):
+def test_the_mail_task_sends_nothing_twice(team_stay, run, social_worker, django_capture_on_commit_callbacks, eager):
     from reminders.tasks import mail_reminders
 
     social_worker.email = "sozial@klinik.example"
