@@ -24,7 +24,6 @@ fresh database sharing one Redis never sees another's entries).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -125,60 +124,6 @@ def cached_content(
     return html.replace(CSRF_PLACEHOLDER, csrf_token), False
 
 
-# --- the worklist ------------------------------------------------------------------------------------------------
-# The worklist shows stays, their patients and facilities, filtered by care-team permissions. Its rendered content is
-# cached per reader, language and query (never with a search term: it may be a patient's name) under a worklist epoch
-# that every committed write to one of these tables bumps — admissions, discharges, renamed patients, care-team
-# changes: a few dozen a day, against hundreds of reads.
-WORKLIST_MODELS = frozenset(
-    {
-        "patients.stay",
-        "patients.patient",
-        "patients.facility",
-        "patients.careteammembership",
-        "patients.stayuserobjectpermission",
-        "patients.staygroupobjectpermission",
-    }
-)
-
-
-def _worklist_epoch_key() -> str:
-    return f"{_prefix()}:worklist-epoch"
-
-
-def bump_worklist() -> None:
-    try:
-        cache.set(_worklist_epoch_key(), _new_token(), None)
-    except Exception:  # noqa: BLE001
-        logger.warning("worklist cache: could not bump the epoch", exc_info=True)
-
-
-def bump_worklist_on_commit() -> None:
-    bump_worklist()
-    transaction.on_commit(bump_worklist, robust=True)
-
-
-def cached_worklist(*, user_id: int, role: str, query: str, render: Callable[[], str]) -> str:
-    """The worklist's content for the reader (and their role: it offers clinicians a new stay) and ``query`` (the GET
-    parameters, page included)."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    try:
-        epoch = cache.get(_worklist_epoch_key(), "0")
-        key = f"{_prefix()}:worklist:{user_id}:{role}:{language}:{epoch}:{digest}"
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001 - cache down: render as before
-        logger.warning("worklist cache unreachable; rendering the worklist", exc_info=True)
-        return render()
-    if html is None:
-        html = render()
-        try:
-            cache.set(key, html, TIMEOUT)
-        except Exception:  # noqa: BLE001
-            logger.warning("worklist cache: could not store", exc_info=True)
-    return html
-
-
 # --- invalidation ----------------------------------------------------------------------------------------------
 
 
@@ -206,10 +151,8 @@ def _stays_of(instance) -> list[int] | None:
 
 
 def watched(model) -> bool:
-    """Whether saving or deleting a row of ``model`` may change a cached overview or worklist."""
+    """Whether saving or deleting a row of ``model`` may change a cached case overview."""
     meta = model._meta
-    if meta.label_lower in WORKLIST_MODELS:
-        return True
     if meta.app_label not in WATCHED_APPS or meta.label_lower in IGNORED_MODELS:
         return False
     return not model.__name__.startswith("Historical")  # django-simple-history's copy of a row saved with it
@@ -218,8 +161,6 @@ def watched(model) -> bool:
 def on_model_change(sender, instance, **kwargs) -> None:
     """``post_save``/``post_delete`` of any model: bump the stay the row belongs to, or the epoch."""
     meta = sender._meta
-    if meta.label_lower in WORKLIST_MODELS:
-        bump_worklist_on_commit()
     if meta.app_label not in WATCHED_APPS or meta.label_lower in IGNORED_MODELS:
         return
     if meta.label_lower == "staff.user":

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 
 from cases import overview_cache, selectors
 from cases.filters import WorklistFilter
+from patients import list_cache
 from wmr.access import stay_view
 
 logger = logging.getLogger(__name__)
@@ -40,9 +41,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if request.GET.get("q"):  # a search term may be a patient's name: never part of a cache key
         content = compose()
     else:
-        content = overview_cache.cached_worklist(
-            user_id=request.user.pk, role=request.user.role, query=request.GET.urlencode(), render=compose
-        )
+        content = list_cache.cached(kind="worklist", user=request.user, query=request.GET.urlencode(), build=compose)
     return render(request, "cases/worklist.html", {"worklist_content": mark_safe(content)})  # noqa: S308 - rendered
 
 

@@ -21,7 +21,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from patients import api_lean, selectors, services
+from patients import api_lean, list_cache, selectors, services
 from patients.errors import DomainError, PossibleDuplicatePatient
 from patients.models import (
     PATIENT_INPUT_FIELDS,
@@ -266,13 +266,17 @@ class StayViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     def list(self, request: Request, *args, **kwargs) -> Response:
         # The serializer's JSON from plain rows, the count in the page's query (patients.api_lean): the count-and-
         # page, the audit row.
-        plan = api_lean.plan_for(StaySerializer)
-        queryset = self.filter_queryset(self.get_queryset())
-        rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
-        results = plan.represent(rows)
-        ids = [row["id"] for row in results]
+        # Cached per reader and query until a stay list changes (patients.list_cache); every read is logged.
+        def build() -> dict:
+            plan = api_lean.plan_for(StaySerializer)
+            queryset = self.filter_queryset(self.get_queryset())
+            rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
+            return self.get_paginated_response(plan.represent(rows)).data
+
+        data = list_cache.cached(kind="api-stays", user=request.user, query=request.build_absolute_uri(), build=build)
+        ids = [row["id"] for row in data["results"]]
         audit.log(None, "patients.stay.api_listed", user=request.user, data={"ids": ids, "query": request.GET.dict()})
-        return self.get_paginated_response(results)
+        return Response(data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         stay = self.get_object()
@@ -320,18 +324,27 @@ class PatientViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         # The serializer's JSON from plain rows (patients.api_lean). Queries: the count-and-page, the visible stays
         # of the page's patients (none for an empty page), the audit row.
-        plan = api_lean.plan_for(PatientSerializer)
-        queryset = self.filter_queryset(self.get_queryset().prefetch_related(None))  # stays: plain rows below
-        rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
-        id_at = plan.position("id")
-        ids = [row[id_at] for row in rows]
-        stays: dict[int, list[int]] = {pk: [] for pk in ids}
-        if ids:
-            for patient_id, stay_id in self.visible_stays().filter(patient_id__in=ids).values_list("patient_id", "pk"):
-                stays[patient_id].append(stay_id)
-        results = plan.represent(rows, {"stays": lambda row: stays[row[id_at]]})
+        # Cached per reader and query until a stay list changes (patients.list_cache); every read is logged.
+        def build() -> dict:
+            plan = api_lean.plan_for(PatientSerializer)
+            queryset = self.filter_queryset(self.get_queryset().prefetch_related(None))  # stays: plain rows below
+            rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
+            id_at = plan.position("id")
+            ids = [row[id_at] for row in rows]
+            stays: dict[int, list[int]] = {pk: [] for pk in ids}
+            if ids:
+                visible = self.visible_stays().filter(patient_id__in=ids).values_list("patient_id", "pk")
+                for patient_id, stay_id in visible:
+                    stays[patient_id].append(stay_id)
+            results = plan.represent(rows, {"stays": lambda row: stays[row[id_at]]})
+            return self.get_paginated_response(results).data
+
+        data = list_cache.cached(
+            kind="api-patients", user=request.user, query=request.build_absolute_uri(), build=build
+        )
+        ids = [row["id"] for row in data["results"]]
         audit.log(None, "patients.patient.api_listed", user=request.user, data={"ids": ids})
-        return self.get_paginated_response(results)
+        return Response(data)
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         patient = self.get_object()

@@ -42,8 +42,10 @@ BUDGETS = {
     # from the reader's facilities read once; the rendered table from the cache while its content is the same)
     "dashboard_cached": 19,
     "drilldown": 12,  # read again: every reason from the cache (above)
-    "api_stays": 7,  # the count is a window over the page's query (patients.api_lean)
+    "api_stays": 7,  # the first read: the count is a window over the page's query (patients.api_lean)
+    "api_stays_cached": 7,  # read again (patients.list_cache): session, user, the audit row, the session renewal
     "api_patients": 8,
+    "api_patients_cached": 6,
     "audit_viewer": 8,  # no COUNT(*) of the audit table
     "audit_viewer_page_2": 8,
     "access_report": 12,
@@ -104,6 +106,8 @@ def _pages() -> dict[str, tuple[User, str]]:
         "drilldown": (manager, reverse("compliance:drilldown", args=[_drilled_measure(facility)]) + board),
         "api_stays": (clinician, "/api/v1/stays/"),
         "api_patients": (clinician, "/api/v1/patients/"),
+        "api_stays_cached": (clinician, "/api/v1/stays/"),
+        "api_patients_cached": (clinician, "/api/v1/patients/"),
         "audit_viewer": (officer, reverse("audit:list")),
         "audit_viewer_page_2": (officer, reverse("audit:list") + "?page=2"),
         "access_report": (officer, reverse("privacy:report", args=[patient_id])),
@@ -112,13 +116,13 @@ def _pages() -> dict[str, tuple[User, str]]:
 
 def measure_pages() -> dict[str, int]:
     """Queries of each hot page, each read once before (per-process caches such as content types warm) — except the
-    worklist, the dashboard and the case overview, whose first read after a cleared cache is the one that composes
-    them (their ``_cached`` rows are the next read)."""
+    worklist, the API lists, the dashboard and the case overview, whose first read after a cleared cache is the one
+    that composes them (their ``_cached`` rows are the next read)."""
     counts = {}
     clients = {}
     for name, (user, url) in _pages().items():
         client = clients.setdefault(user.pk, login(user))
-        if name in ("worklist", "dashboard", "case_overview"):
+        if name in ("worklist", "dashboard", "case_overview", "api_stays", "api_patients"):
             client.get(url)
             cache.clear()
             client = clients[user.pk] = login(user)
