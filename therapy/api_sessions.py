@@ -8,10 +8,14 @@ with the message at the field at fault; reads and writes are audit-logged.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -25,9 +29,11 @@ from therapy import topics as catalogue
 from therapy.models import Attendance, SessionKind, SessionStatus, TherapySession, WorkGroup
 from therapy.selectors import facility_staff, group_for_user, group_sessions, stay_sessions_for_api
 from therapy.services import sessions as services
-from wmr import audit
+from wmr import audit, stay_versions
 from wmr.access import stay_or_404
 from wmr.parsers import JSONParser
+
+logger = logging.getLogger(__name__)
 
 LOG_STATUSES = [SessionStatus.HELD, SessionStatus.PLANNED]
 
@@ -116,6 +122,26 @@ def _group_or_404(request: Request, group_pk) -> WorkGroup:
     return group
 
 
+def _cached(stay, request: Request, build) -> dict:
+    """The list's data for this reader and URL while the stay's rows are unchanged (built when missing or when the
+    cache is unreachable)."""
+    try:
+        tokens = stay_versions.versions(stay.pk)
+        digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
+        key = f"therapy.api.sessions:{stay.pk}:{request.user.pk}:{translation.get_language()}:{tokens}:{digest}"
+        data = cache.get(key)
+    except Exception:  # noqa: BLE001 - cache down: build as before
+        logger.warning("stay sessions list: cache unreachable", exc_info=True)
+        return build()
+    if data is None:
+        data = build()
+        try:
+            cache.set(key, data, 12 * 60 * 60)
+        except Exception:  # noqa: BLE001
+            logger.warning("stay sessions list: could not cache", exc_info=True)
+    return data
+
+
 @extend_schema_view(
     get=extend_schema(summary=gettext_lazy("Sessions of a stay of your care teams (with the stay's attendance)")),
     post=extend_schema(
@@ -137,26 +163,34 @@ class StaySessionList(generics.ListCreateAPIView):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         # The serializer's JSON from plain rows, the count in the page's query (patients.api_lean). Queries: the stay,
-        # the count-and-page, the page's attendance rows of this stay (none for an empty page), the audit row.
-        plan = api_lean.plan_for(SessionSerializer)
-        queryset = self.filter_queryset(self.get_queryset().select_related(None).prefetch_related(None))
-        rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
-        id_at = plan.position("id")
-        attendances: dict[int, list[dict]] = {row[id_at]: [] for row in rows}
-        if attendances:
-            attendance_plan = api_lean.plan_for(AttendanceSerializer)
-            session_at = len(attendance_plan.lookups)
-            # Attendance's own ordering, as the prefetch has it
-            found = list(
-                Attendance.objects.filter(stay=self.stay, session_id__in=attendances).values_list(
-                    *attendance_plan.lookups, "session_id"
+        # the count-and-page, the page's attendance rows of this stay (none for an empty page), the audit row. Cached
+        # per reader and URL under the stay's version tokens (wmr.stay_versions: every write to the stay's sessions or
+        # attendance changes them); the read is logged either way.
+        self.get_queryset()  # the stay, with the care-team check: never from a cache
+
+        def build() -> dict:
+            plan = api_lean.plan_for(SessionSerializer)
+            queryset = self.filter_queryset(self.get_queryset().select_related(None).prefetch_related(None))
+            rows = api_lean.paginate_values(self.paginator, queryset, request, self, plan.lookups)
+            id_at = plan.position("id")
+            attendances: dict[int, list[dict]] = {row[id_at]: [] for row in rows}
+            if attendances:
+                attendance_plan = api_lean.plan_for(AttendanceSerializer)
+                session_at = len(attendance_plan.lookups)
+                # Attendance's own ordering, as the prefetch has it
+                found = list(
+                    Attendance.objects.filter(stay=self.stay, session_id__in=attendances).values_list(
+                        *attendance_plan.lookups, "session_id"
+                    )
                 )
-            )
-            for row, item in zip(found, attendance_plan.represent(found), strict=True):
-                attendances[row[session_at]].append(item)
-        results = plan.represent(rows, {"attendances": lambda row: attendances[row[id_at]]})
+                for row, item in zip(found, attendance_plan.represent(found), strict=True):
+                    attendances[row[session_at]].append(item)
+            results = plan.represent(rows, {"attendances": lambda row: attendances[row[id_at]]})
+            return self.get_paginated_response(results).data
+
+        data = _cached(self.stay, request, build)
         audit.log(self.stay, "therapy.sessions.api_listed", user=request.user)
-        return self.get_paginated_response(results)
+        return Response(data)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         stay = stay_or_404(request.user, kwargs["stay_pk"])

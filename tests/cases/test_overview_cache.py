@@ -22,6 +22,7 @@ from cases import overview_cache
 from patients import services
 from patients.models import ConsentKind, ContactKind, ExternalContact, LinkPurpose, TeamFunction
 from tests.conftest import login
+from wmr import stay_versions
 from wmr.models import AuditEntry
 
 HIT_QUERIES = 8  # session, user, the stay with its access check, the audit row, the session's renewal (and margin)
@@ -242,6 +243,7 @@ class _UnreachableCache:
 def test_an_unreachable_cache_composes_the_page(stay, treating_psychologist, monkeypatch):
     client = login(treating_psychologist)
     monkeypatch.setattr(overview_cache, "cache", _UnreachableCache())
+    monkeypatch.setattr(stay_versions, "cache", _UnreachableCache())
     html, queries = _read(client, stay)
     assert stay.number in html
     assert queries > HIT_QUERIES
