@@ -47,6 +47,8 @@ MIN_PATTERNS_WITH_FORMS = 90
 
 def _personas_for(row) -> list[str]:
     may = [p for p in PAGE_PERSONAS if row.expected[MATRIX_PERSONA.get(p, p)] == 200]
+    if row.expected.get("anonymous") == 200:  # a public page (a patient link) is the same for everyone; the plan
+        return may[:1]  # link is also bound to the first browser that opens it, so a second one must get 404
     team = [p for p in may if p in ("treating", "social_worker", "physician")]
     return team or may[:1]
 
