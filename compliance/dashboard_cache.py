@@ -59,14 +59,22 @@ def bump(facility_id: int) -> None:
         cache.set(key, version(facility_id) + 1, None)
 
 
+def _tasks_run_in_process() -> bool:
+    from wmr.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
 def bump_on_commit(facility_id: int, *, rebuild: bool = True) -> None:
     """After the current transaction commits (a reader in between would cache the old rows again): bump the
     facility's version and, unless ``rebuild`` is False (the nightly job queues one rebuild at its end), queue the
-    rebuild of its dashboards."""
+    rebuild of its dashboards — with a worker only: without a broker (the embedded default, the benchmark) tasks run
+    in the writing process, so every write would rebuild every dashboard at once (a 20-person group session: twenty
+    rebuilds); there the next read finds the entry stale and rebuilds it once."""
 
     def changed() -> None:
         bump(facility_id)
-        if rebuild:
+        if rebuild and not _tasks_run_in_process():
             schedule_rebuild(facility_id)
 
     transaction.on_commit(changed, robust=True)
