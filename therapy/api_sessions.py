@@ -126,7 +126,7 @@ def _cached(stay, request: Request, build) -> dict:
     """The list's data for this reader and URL while the stay's rows are unchanged (built when missing or when the
     cache is unreachable)."""
     try:
-        tokens = stay_versions.versions(stay.pk)
+        tokens = "-".join(stay_versions.versions(stay.pk))
         digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
         key = f"therapy.api.sessions:{stay.pk}:{request.user.pk}:{translation.get_language()}:{tokens}:{digest}"
         data = cache.get(key)
