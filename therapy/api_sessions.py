@@ -8,10 +8,6 @@ with the message at the field at fault; reads and writes are audit-logged.
 
 from __future__ import annotations
 
-import hashlib
-import logging
-
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import path
@@ -32,8 +28,6 @@ from therapy.services import sessions as services
 from wmr import audit, stay_versions
 from wmr.access import stay_or_404
 from wmr.parsers import JSONParser
-
-logger = logging.getLogger(__name__)
 
 LOG_STATUSES = [SessionStatus.HELD, SessionStatus.PLANNED]
 
@@ -122,26 +116,6 @@ def _group_or_404(request: Request, group_pk) -> WorkGroup:
     return group
 
 
-def _cached(stay, request: Request, build) -> dict:
-    """The list's data for this reader and URL while the stay's rows are unchanged (built when missing or when the
-    cache is unreachable)."""
-    try:
-        tokens = "-".join(stay_versions.versions(stay.pk))
-        digest = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-        key = f"therapy.api.sessions:{stay.pk}:{request.user.pk}:{translation.get_language()}:{tokens}:{digest}"
-        data = cache.get(key)
-    except Exception:  # noqa: BLE001 - cache down: build as before
-        logger.warning("stay sessions list: cache unreachable", exc_info=True)
-        return build()
-    if data is None:
-        data = build()
-        try:
-            cache.set(key, data, 12 * 60 * 60)
-        except Exception:  # noqa: BLE001
-            logger.warning("stay sessions list: could not cache", exc_info=True)
-    return data
-
-
 @extend_schema_view(
     get=extend_schema(summary=gettext_lazy("Sessions of a stay of your care teams (with the stay's attendance)")),
     post=extend_schema(
@@ -188,7 +162,8 @@ class StaySessionList(generics.ListCreateAPIView):
             results = plan.represent(rows, {"attendances": lambda row: attendances[row[id_at]]})
             return self.get_paginated_response(results).data
 
-        data = _cached(self.stay, request, build)
+        parts = f"{request.user.pk}:{translation.get_language()}:{request.build_absolute_uri()}"
+        data = stay_versions.cached(self.stay.pk, "therapy.api.sessions", parts, build)
         audit.log(self.stay, "therapy.sessions.api_listed", user=request.user)
         return Response(data)
 

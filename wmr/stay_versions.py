@@ -17,14 +17,19 @@ key (a benchmark's fresh database sharing one Redis never sees another's tokens)
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Apps whose rows pages about a stay show. A saved row with a stay bumps that stay, any other row of these apps bumps
 # the epoch. Not here: wmr (audit rows, notifications, outbox: written on every read), compliance (its own cache),
@@ -51,6 +56,26 @@ def versions(stay_id: int) -> tuple[str, str]:
     """The stay's token and the epoch (raises when the cache is unreachable: the caller builds without it)."""
     found = cache.get_many([_stay_key(stay_id), _epoch_key()])
     return found.get(_stay_key(stay_id), "0"), found.get(_epoch_key(), "0")
+
+
+def cached(stay_id: int, name: str, parts: str, build: Callable[[], T], timeout: int = 12 * 60 * 60) -> T:
+    """``build()``'s value kept under the stay's tokens, ``name`` and ``parts`` (reader, language, URL …; hashed), so
+    no write to the stay is ever followed by the old value; built when missing or when the cache is unreachable."""
+    try:
+        stay_token, epoch = versions(stay_id)
+        digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
+        key = f"{_prefix()}:{name}:{stay_id}:{stay_token}:{epoch}:{digest}"
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 - cache down: build as before
+        logger.warning("stay versions: cache unreachable, building %s", name, exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:  # noqa: BLE001
+            logger.warning("stay versions: could not cache %s", name, exc_info=True)
+    return value
 
 
 def _set(key: str) -> None:
